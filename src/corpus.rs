@@ -1,0 +1,626 @@
+//! Reading the corpus: text files, directories, JSON Lines and stdin, one document at a time.
+//!
+//! This module owns [`Document`], [`Date`] and the readers that turn inputs into a stream of
+//! documents. It does not look inside the text (that is [`crate::text`]).
+//!
+//! - A `.txt` or `.md` file is one document; its id is the path as given. It may start with a
+//!   front-matter block (`---`, then `date: 2020-01-04`, `title: ...`, `url: ...`, `id: ...`
+//!   lines, then `---`), which sets the metadata and is not tagged.
+//! - A `.jsonl` file holds one JSON object a line: `{"id", "text", "date"?, "title"?, "url"?}`.
+//!   Blank lines are allowed. A malformed line is an error naming the file and the line, unless
+//!   the reader was told to skip bad records, in which case it is counted and reported.
+//! - A directory is walked recursively in sorted order; `.txt`, `.md` and `.jsonl` files are
+//!   read, every other file is counted as skipped and reported, never dropped silently.
+//!   Symbolic links to directories are followed once (a loop is reported, not followed).
+//! - `-` is stdin: JSON Lines when its first non-blank byte is `{`, otherwise one text
+//!   document with the id `<stdin>`.
+//!
+//! Text that is not valid UTF-8 is decoded with U+FFFD in place of each invalid sequence and a
+//! warning names the file and the line of the first bad byte; with `strict_utf8` it is an
+//! error instead. Offsets in mentions refer to the decoded text.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::fs;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Location, Result};
+
+/// A calendar date (proleptic Gregorian), ordered chronologically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year, e.g. 2019.
+    pub year: i32,
+    /// Month, 1 to 12.
+    pub month: u8,
+    /// Day of the month, 1 to 31.
+    pub day: u8,
+}
+
+impl Date {
+    /// Makes a date, checking that the day exists in that month.
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Date { year, month, day })
+    }
+
+    /// Parses `YYYY-MM-DD`, also accepting a longer ISO 8601 timestamp (only the date part is
+    /// kept), `YYYY-MM` (the first of the month) and `YYYY` (1 January).
+    pub fn parse(s: &str) -> Option<Date> {
+        let s = s.trim();
+        let date = s.get(..10).filter(|_| s.len() >= 10).unwrap_or(s);
+        let mut parts = date.split('-');
+        let year: i32 = parts.next()?.parse().ok()?;
+        let month: u8 = match parts.next() {
+            Some(m) if m.len() == 2 => m.parse().ok()?,
+            Some(_) => return None,
+            None => 1,
+        };
+        let day: u8 = match parts.next() {
+            Some(d) if d.len() == 2 => d.parse().ok()?,
+            Some(_) => return None,
+            None => 1,
+        };
+        if parts.next().is_some() || !(1000..=9999).contains(&year) {
+            return None;
+        }
+        if s.len() > 10 && !s[10..].starts_with(['T', ' ']) {
+            return None;
+        }
+        Date::new(year, month, day)
+    }
+
+    /// Days since 1970-01-01 (negative before), for arithmetic on dates.
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// One article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The id: the JSON Lines `id`, the front-matter `id`, or the file path as given.
+    pub id: String,
+    /// The whole text, as read (after UTF-8 decoding).
+    pub text: String,
+    /// Where the taggable body starts: after the front matter, if any; 0 otherwise.
+    pub body_start: usize,
+    /// The document's date, when it has one.
+    pub date: Option<Date>,
+    /// The title, when it has one.
+    pub title: Option<String>,
+    /// The source URL, when it has one.
+    pub url: Option<String>,
+    /// Where it came from: a path, or a path and line for JSON Lines.
+    pub source: String,
+}
+
+impl Document {
+    /// A document from a string, with no metadata: the simplest way in from library code.
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Document {
+        let id = id.into();
+        Document {
+            source: id.clone(),
+            id,
+            text: text.into(),
+            body_start: 0,
+            date: None,
+            title: None,
+            url: None,
+        }
+    }
+
+    /// Sets the date (builder style).
+    pub fn with_date(mut self, date: Date) -> Document {
+        self.date = Some(date);
+        self
+    }
+
+    /// The part of the text that is tagged.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// One input as named on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A file or a directory.
+    Path(PathBuf),
+    /// Standard input (`-`).
+    Stdin,
+}
+
+impl Input {
+    /// `-` is stdin, anything else a path.
+    pub fn parse(s: &str) -> Input {
+        if s == "-" { Input::Stdin } else { Input::Path(PathBuf::from(s)) }
+    }
+}
+
+/// How the readers treat problems.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// Refuse text that is not valid UTF-8 instead of decoding it with replacement characters.
+    pub strict_utf8: bool,
+    /// Skip malformed JSON Lines records (counted in the [`ReadReport`]) instead of failing.
+    pub skip_bad: bool,
+}
+
+/// What the readers passed over or repaired, so that nothing is lost silently.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadReport {
+    /// Warnings, one line each, naming the file and line.
+    pub warnings: Vec<String>,
+    /// Files in directories that were not read because of their extension.
+    pub skipped_files: Vec<PathBuf>,
+    /// JSON Lines records that were skipped (with `skip_bad`).
+    pub skipped_records: u64,
+    /// Documents whose text was not valid UTF-8 and was decoded with replacement characters.
+    pub lossy_documents: u64,
+    /// Documents given twice (same id and the same text), read once.
+    pub duplicate_documents: u64,
+}
+
+/// A file that will be read, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Source {
+    Text(PathBuf),
+    JsonLines(PathBuf),
+    Stdin,
+}
+
+/// Lists what the inputs hold, in order: files as given, directories walked in sorted order.
+/// Fails on a path that does not exist or cannot be read.
+fn plan(inputs: &[Input], report: &mut ReadReport) -> Result<Vec<Source>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        match input {
+            Input::Stdin => out.push(Source::Stdin),
+            Input::Path(p) => {
+                let meta = fs::metadata(p).map_err(|e| Error::io(p, e))?;
+                if meta.is_dir() {
+                    let mut seen = HashSet::new();
+                    walk(p, &mut seen, &mut out, report)?;
+                } else if is_jsonl(p) {
+                    out.push(Source::JsonLines(p.clone()));
+                } else {
+                    // A file named explicitly is read as text whatever its extension.
+                    out.push(Source::Text(p.clone()));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn is_jsonl(p: &Path) -> bool {
+    matches!(p.extension().and_then(|e| e.to_str()), Some("jsonl" | "ndjson"))
+}
+
+fn is_text(p: &Path) -> bool {
+    matches!(p.extension().and_then(|e| e.to_str()), Some("txt" | "md" | "text" | "markdown"))
+}
+
+fn walk(
+    dir: &Path,
+    seen: &mut HashSet<PathBuf>,
+    out: &mut Vec<Source>,
+    report: &mut ReadReport,
+) -> Result<()> {
+    let canonical = fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?;
+    if !seen.insert(canonical) {
+        report
+            .warnings
+            .push(format!("{}: directory loop through a symbolic link, not followed again", dir.display()));
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<io::Result<_>>()
+        .map_err(|e| Error::io(dir, e))?;
+    entries.sort();
+    for path in entries {
+        let meta = match fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) => {
+                // A dangling symbolic link: say so, and go on.
+                report.warnings.push(format!("{}: skipped: {e}", path.display()));
+                report.skipped_files.push(path);
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            walk(&path, seen, out, report)?;
+        } else if is_jsonl(&path) {
+            out.push(Source::JsonLines(path));
+        } else if is_text(&path) {
+            out.push(Source::Text(path));
+        } else {
+            report.skipped_files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads documents from the inputs one at a time. Create it with [`Reader::open`], iterate it,
+/// then look at [`Reader::report`] for what was skipped or repaired.
+pub struct Reader {
+    sources: std::vec::IntoIter<Source>,
+    current: Option<JsonLines>,
+    options: ReadOptions,
+    report: ReadReport,
+    seen: HashSet<(String, u64)>,
+}
+
+struct JsonLines {
+    name: String,
+    lines: Box<dyn BufRead + Send>,
+    line_no: u64,
+    buf: Vec<u8>,
+}
+
+impl Reader {
+    /// Checks that every input exists and lists the files to read. Nothing is read yet.
+    pub fn open(inputs: &[Input], options: ReadOptions) -> Result<Reader> {
+        let mut report = ReadReport::default();
+        let sources = plan(inputs, &mut report)?;
+        Ok(Reader {
+            sources: sources.into_iter(),
+            current: None,
+            options,
+            report,
+            seen: HashSet::new(),
+        })
+    }
+
+    /// What was skipped or repaired so far (complete once the iterator is exhausted).
+    pub fn report(&self) -> &ReadReport {
+        &self.report
+    }
+
+    fn next_doc(&mut self) -> Option<Result<Document>> {
+        loop {
+            if let Some(jl) = &mut self.current {
+                match next_jsonl(jl, &self.options, &mut self.report) {
+                    Some(r) => return Some(r),
+                    None => self.current = None,
+                }
+                continue;
+            }
+            let source = self.sources.next()?;
+            match source {
+                Source::Text(path) => {
+                    return Some(read_text_file(&path, &self.options, &mut self.report));
+                }
+                Source::JsonLines(path) => match fs::File::open(&path) {
+                    Ok(f) => {
+                        self.current = Some(JsonLines {
+                            name: path.display().to_string(),
+                            lines: Box::new(BufReader::with_capacity(1 << 16, f)),
+                            line_no: 0,
+                            buf: Vec::new(),
+                        })
+                    }
+                    Err(e) => return Some(Err(Error::io(path, e))),
+                },
+                Source::Stdin => {
+                    let mut stdin = BufReader::new(io::stdin());
+                    let first = match stdin.fill_buf() {
+                        Ok(b) => b.iter().find(|b| !b.is_ascii_whitespace()).copied(),
+                        Err(e) => return Some(Err(Error::io("<stdin>", e))),
+                    };
+                    if first == Some(b'{') {
+                        self.current = Some(JsonLines {
+                            name: "<stdin>".into(),
+                            lines: Box::new(stdin),
+                            line_no: 0,
+                            buf: Vec::new(),
+                        });
+                        continue;
+                    }
+                    let mut bytes = Vec::new();
+                    if let Err(e) = stdin.read_to_end(&mut bytes) {
+                        return Some(Err(Error::io("<stdin>", e)));
+                    }
+                    return Some(text_document("<stdin>", bytes, &self.options, &mut self.report));
+                }
+            }
+        }
+    }
+}
+
+impl Iterator for Reader {
+    type Item = Result<Document>;
+
+    fn next(&mut self) -> Option<Result<Document>> {
+        loop {
+            let doc = self.next_doc()?;
+            let Ok(doc) = doc else { return Some(doc) };
+            // The same document given twice (same id, same text) is read once and reported.
+            let key = (doc.id.clone(), fingerprint(&doc.text));
+            if !self.seen.insert(key) {
+                self.report.duplicate_documents += 1;
+                self.report
+                    .warnings
+                    .push(format!("{}: the same document was given again; read once", doc.source));
+                continue;
+            }
+            return Some(Ok(doc));
+        }
+    }
+}
+
+/// FNV-1a: a cheap, stable fingerprint for recognising a repeated document.
+fn fingerprint(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn read_text_file(path: &Path, options: &ReadOptions, report: &mut ReadReport) -> Result<Document> {
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    let name = path.display().to_string();
+    text_document(&name, bytes, options, report)
+}
+
+fn text_document(
+    name: &str,
+    bytes: Vec<u8>,
+    options: &ReadOptions,
+    report: &mut ReadReport,
+) -> Result<Document> {
+    let text = decode(name, None, bytes, options, report)?;
+    let mut doc = Document::new(name, text);
+    doc.source = name.to_string();
+    front_matter(&mut doc, name)?;
+    Ok(doc)
+}
+
+/// Decodes bytes as UTF-8, replacing invalid sequences (with a warning) unless strict.
+fn decode(
+    name: &str,
+    line: Option<u64>,
+    bytes: Vec<u8>,
+    options: &ReadOptions,
+    report: &mut ReadReport,
+) -> Result<String> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let bad = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let bad_line = line.unwrap_or(1 + bytes[..bad].iter().filter(|&&b| b == b'\n').count() as u64);
+            let at = Location::line(name, bad_line);
+            if options.strict_utf8 {
+                return Err(Error::input(at, format!("not valid UTF-8 (byte {bad})")));
+            }
+            report.lossy_documents += 1;
+            report
+                .warnings
+                .push(format!("{at}: not valid UTF-8; invalid bytes replaced with U+FFFD"));
+            Ok(String::from_utf8_lossy(&bytes).into_owned())
+        }
+    }
+}
+
+/// Reads a `---` front-matter block at the top of a text document, if there is one.
+fn front_matter(doc: &mut Document, name: &str) -> Result<()> {
+    let text = doc.text.strip_prefix('\u{feff}').unwrap_or(&doc.text);
+    let bom = doc.text.len() - text.len();
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        return Ok(());
+    };
+    let mut offset = bom + (text.len() - rest.len());
+    let mut fields = Vec::new();
+    let mut line_no = 1u64;
+    for line in rest.split_inclusive('\n') {
+        line_no += 1;
+        offset += line.len();
+        let l = line.trim_end_matches(['\n', '\r']);
+        if l == "---" {
+            for (line_no, key, value) in fields {
+                apply_field(doc, name, line_no, key, value)?;
+            }
+            doc.body_start = offset;
+            return Ok(());
+        }
+        match l.split_once(':') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                fields.push((line_no, k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            }
+            _ if l.trim().is_empty() => {}
+            // Not front matter after all: a document that starts with a rule.
+            _ => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+fn apply_field(doc: &mut Document, name: &str, line: u64, key: String, value: String) -> Result<()> {
+    let value = value.trim_matches(|c| c == '"' || c == '\'').to_string();
+    match key.as_str() {
+        "date" => {
+            doc.date = Some(Date::parse(&value).ok_or_else(|| {
+                Error::input(Location::line(name, line), format!("bad date {value:?}: expected YYYY-MM-DD"))
+            })?)
+        }
+        "title" => doc.title = Some(value),
+        "url" => doc.url = Some(value),
+        "id" if !value.is_empty() => doc.id = value,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// One JSON Lines record, as written by users.
+#[derive(serde::Deserialize)]
+struct Record {
+    id: Option<serde_json::Value>,
+    text: String,
+    date: Option<String>,
+    title: Option<String>,
+    url: Option<String>,
+}
+
+fn next_jsonl(jl: &mut JsonLines, options: &ReadOptions, report: &mut ReadReport) -> Option<Result<Document>> {
+    loop {
+        jl.buf.clear();
+        match jl.lines.read_until(b'\n', &mut jl.buf) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => return Some(Err(Error::io(&jl.name, e))),
+        }
+        jl.line_no += 1;
+        let line_no = jl.line_no;
+        let at = Location::line(jl.name.clone(), line_no);
+        let raw = std::mem::take(&mut jl.buf);
+        let line = match decode(&jl.name, Some(line_no), raw, options, report) {
+            Ok(l) => l,
+            Err(e) => return Some(Err(e)),
+        };
+        let trimmed = line.trim_start_matches('\u{feff}').trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let rec: Record = match serde_json::from_str(trimmed) {
+            Ok(r) => r,
+            Err(e) => {
+                let message = format!("bad JSON Lines record: {e}");
+                if options.skip_bad {
+                    report.skipped_records += 1;
+                    report.warnings.push(format!("{at}: skipped: {message}"));
+                    continue;
+                }
+                return Some(Err(Error::input(at, message)));
+            }
+        };
+        let id = match rec.id {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => s,
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            None | Some(serde_json::Value::Null) => format!("{}:{line_no}", jl.name),
+            Some(other) => {
+                let message = format!("bad JSON Lines record: \"id\" must be a string or a number, not {other}");
+                if options.skip_bad {
+                    report.skipped_records += 1;
+                    report.warnings.push(format!("{at}: skipped: {message}"));
+                    continue;
+                }
+                return Some(Err(Error::input(at, message)));
+            }
+        };
+        let date = match rec.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            None => None,
+            Some(d) => match Date::parse(d) {
+                Some(d) => Some(d),
+                None => {
+                    report
+                        .warnings
+                        .push(format!("{at}: bad date {d:?} ignored: expected YYYY-MM-DD"));
+                    None
+                }
+            },
+        };
+        return Some(Ok(Document {
+            id,
+            text: rec.text,
+            body_start: 0,
+            date,
+            title: rec.title,
+            url: rec.url,
+            source: format!("{}:{line_no}", jl.name),
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_and_order() {
+        assert_eq!(Date::parse("2019-07-01"), Date::new(2019, 7, 1));
+        assert_eq!(Date::parse("2019-07-01T12:00:00Z"), Date::new(2019, 7, 1));
+        assert_eq!(Date::parse("2019-07"), Date::new(2019, 7, 1));
+        assert_eq!(Date::parse("2019"), Date::new(2019, 1, 1));
+        assert_eq!(Date::parse("2019-02-29"), None);
+        assert_eq!(Date::parse("2020-02-29"), Date::new(2020, 2, 29));
+        assert_eq!(Date::parse("2019-7-1"), None);
+        assert_eq!(Date::parse("yesterday"), None);
+        assert_eq!(Date::parse("2019-07-01x"), None);
+        assert!(Date::parse("2015-12-28") < Date::parse("2019-01-01"));
+        assert_eq!(Date::new(1970, 1, 1).map(Date::days_since_epoch), Some(0));
+        assert_eq!(Date::new(2000, 3, 1).map(Date::days_since_epoch), Some(11_017));
+    }
+
+    #[test]
+    fn front_matter_sets_metadata_and_body() {
+        let mut report = ReadReport::default();
+        let text = "---\ndate: 2019-08-22\ntitle: \"GSOMIA\"\n---\nSeoul said no.\n";
+        let doc = text_document("a.txt", text.as_bytes().to_vec(), &ReadOptions::default(), &mut report)
+            .unwrap();
+        assert_eq!(doc.date, Date::new(2019, 8, 22));
+        assert_eq!(doc.title.as_deref(), Some("GSOMIA"));
+        assert_eq!(doc.body(), "Seoul said no.\n");
+    }
+
+    #[test]
+    fn a_leading_rule_is_not_front_matter() {
+        let mut report = ReadReport::default();
+        let text = "---\nJust a rule, then text.\n";
+        let doc = text_document("a.txt", text.as_bytes().to_vec(), &ReadOptions::default(), &mut report)
+            .unwrap();
+        assert_eq!(doc.body_start, 0);
+    }
+
+    #[test]
+    fn bad_front_matter_date_names_file_and_line() {
+        let mut report = ReadReport::default();
+        let text = "---\ntitle: x\ndate: soon\n---\nbody";
+        let err = text_document("a.txt", text.as_bytes().to_vec(), &ReadOptions::default(), &mut report)
+            .unwrap_err();
+        assert!(err.to_string().starts_with("a.txt:3: bad date"), "{err}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_with_a_warning_or_refused() {
+        let bytes = b"Japan\n\xff Korea".to_vec();
+        let mut report = ReadReport::default();
+        let doc = text_document("x.txt", bytes.clone(), &ReadOptions::default(), &mut report).unwrap();
+        assert_eq!(doc.text, "Japan\n\u{fffd} Korea");
+        assert_eq!(report.lossy_documents, 1);
+        assert!(report.warnings[0].starts_with("x.txt:2: not valid UTF-8"), "{:?}", report.warnings);
+        let strict = ReadOptions { strict_utf8: true, ..ReadOptions::default() };
+        let err = text_document("x.txt", bytes, &strict, &mut report).unwrap_err();
+        assert_eq!(err.to_string(), "x.txt:2: not valid UTF-8 (byte 6)");
+    }
+}

@@ -1,0 +1,840 @@
+//! The entity dictionary: its model, its JSON and CSV loaders, merging, and validation.
+//!
+//! This module owns what an entity is ([`Entity`], [`Alias`], [`Role`], [`Office`]) and turns
+//! dictionary files into a validated [`Dictionary`] whose entities are sorted by id. It does not
+//! match text: [`crate::tagger`] compiles a dictionary into a matcher.
+//!
+//! The JSON form (the embedded default is `data/entities.json`):
+//!
+//! ```json
+//! {
+//!   "types": ["militia"],
+//!   "offices": [
+//!     {"id": "kr_president", "label": "President of South Korea",
+//!      "phrases": ["South Korean president", "President of South Korea"],
+//!      "titles": ["President"]}
+//!   ],
+//!   "entities": [
+//!     {"id": "kr", "type": "country", "label": "South Korea",
+//!      "aliases": ["Republic of Korea", {"text": "ROK", "case": "exact"}],
+//!      "demonyms": ["South Korean"], "metonyms": ["Seoul", "the Blue House"],
+//!      "exclude": ["Seoul National University"], "attributes": {"iso": "KR"}},
+//!     {"id": "moon_jae_in", "type": "person", "label": "Moon Jae-in", "short": ["Moon"],
+//!      "roles": [{"office": "kr_president", "start": "2017-05-10", "end": "2022-05-09"}]}
+//!   ]
+//! }
+//! ```
+//!
+//! A top-level array of entities is accepted too. The CSV form has the header
+//! `id,type,label,aliases` (aliases separated by `|`) and optional columns `demonyms`,
+//! `metonyms`, `short`, `exclude` (also `|`-separated); any other column becomes an attribute.
+//!
+//! Case rules: `exact` matches the alias as written; `auto` (the default) also matches the
+//! alias in capitals and with each word capitalised, so "comfort women" matches "Comfort
+//! Women" and "COMFORT WOMEN", but "Moon" never matches "moon"; an alias with no lower-case
+//! letter (an acronym such as "US" or "UN") is always exact under `auto`; `insensitive` also
+//! matches the alias in lower case.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::corpus::Date;
+use crate::error::{Error, Location, Result};
+
+/// The entity types every dictionary may use without declaring them.
+pub const BUILTIN_TYPES: &[&str] =
+    &["country", "person", "agreement", "event", "organisation", "place"];
+
+/// How an alias may differ in case from the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub enum CaseRule {
+    /// As written, and also in capitals and with each word capitalised; acronyms exact.
+    #[default]
+    Auto,
+    /// Only as written.
+    Exact,
+    /// As written, capitalised, in capitals or in lower case.
+    Insensitive,
+}
+
+impl CaseRule {
+    fn parse(s: &str) -> Option<CaseRule> {
+        match s {
+            "auto" => Some(CaseRule::Auto),
+            "exact" => Some(CaseRule::Exact),
+            "insensitive" => Some(CaseRule::Insensitive),
+            _ => None,
+        }
+    }
+
+    /// The name used in dictionary files.
+    pub fn name(self) -> &'static str {
+        match self {
+            CaseRule::Auto => "auto",
+            CaseRule::Exact => "exact",
+            CaseRule::Insensitive => "insensitive",
+        }
+    }
+}
+
+/// How a surface form refers to its entity. Kept on every mention so users can filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AliasKind {
+    /// The label or a full alias ("Moon Jae-in", "Republic of Korea").
+    Name,
+    /// A short form that counts only after a full mention in the same document ("Moon").
+    Short,
+    /// A demonym ("Japanese", "South Korean").
+    Demonym,
+    /// A metonym: a capital or seat of government standing for the state ("Seoul").
+    Metonym,
+    /// A role phrase resolved by date ("the South Korean president").
+    Role,
+}
+
+impl AliasKind {
+    /// The name used in exports.
+    pub fn name(self) -> &'static str {
+        match self {
+            AliasKind::Name => "name",
+            AliasKind::Short => "short",
+            AliasKind::Demonym => "demonym",
+            AliasKind::Metonym => "metonym",
+            AliasKind::Role => "role",
+        }
+    }
+}
+
+/// One surface form of an entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// The text to match.
+    pub text: String,
+    /// What kind of reference it is.
+    pub kind: AliasKind,
+    /// How its case may vary.
+    pub case: CaseRule,
+}
+
+/// A period in which an entity held an office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    /// The office id.
+    pub office: String,
+    /// First day in office.
+    pub start: Date,
+    /// Last day in office; `None` while in office.
+    pub end: Option<Date>,
+}
+
+impl Role {
+    /// Whether the role was held on this date.
+    pub fn holds_on(&self, date: Date) -> bool {
+        self.start <= date && self.end.is_none_or(|end| date <= end)
+    }
+}
+
+/// An office that people hold in turn ("President of South Korea").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Office {
+    /// Stable id, referred to by [`Role::office`].
+    pub id: String,
+    /// Human name.
+    pub label: String,
+    /// Phrases that name the holder ("South Korean president", "Japan's prime minister").
+    pub phrases: Vec<String>,
+    /// Titles written before a name ("President" in "President Moon").
+    pub titles: Vec<String>,
+}
+
+/// One entity of the dictionary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    /// Stable id: letters, digits, `-`, `_` and `.`; the node id in every export.
+    pub id: String,
+    /// The type (one of [`BUILTIN_TYPES`] or a declared one).
+    pub kind: String,
+    /// The human name; also matched as a name.
+    pub label: String,
+    /// Every surface form, label first.
+    pub aliases: Vec<Alias>,
+    /// Phrases that block a match of this entity's aliases ("Washington state").
+    pub exclude: Vec<String>,
+    /// Offices held, with dates.
+    pub roles: Vec<Role>,
+    /// Free attributes, carried into every export.
+    pub attributes: BTreeMap<String, String>,
+    /// Where it was defined, for messages.
+    pub origin: Location,
+}
+
+/// A validated set of entities, sorted by id, and the offices they hold.
+#[derive(Debug, Clone, Default)]
+pub struct Dictionary {
+    /// Entities sorted by id; an entity's index is its number in mentions and graphs.
+    pub entities: Vec<Entity>,
+    /// Offices sorted by id.
+    pub offices: Vec<Office>,
+    /// Types declared beyond the built-in ones.
+    pub types: Vec<String>,
+    by_id: HashMap<String, u32>,
+}
+
+/// The default dictionary, embedded in the binary.
+pub const DEFAULT_JSON: &str = include_str!("../data/entities.json");
+
+impl Dictionary {
+    /// The embedded default dictionary for Japan-South Korea-United States relations.
+    pub fn embedded() -> Result<Dictionary> {
+        let mut b = Builder::default();
+        b.add_json("<embedded>", DEFAULT_JSON)?;
+        b.finish()
+    }
+
+    /// Loads one file, JSON or CSV by its extension.
+    pub fn from_path(path: &Path) -> Result<Dictionary> {
+        let mut b = Builder::default();
+        b.add_path(path)?;
+        b.finish()
+    }
+
+    /// Builds a dictionary from entities made in code (ids must be unique and valid).
+    pub fn from_entities(entities: Vec<Entity>) -> Result<Dictionary> {
+        let mut b = Builder::default();
+        for e in entities {
+            b.insert(e);
+        }
+        b.finish()
+    }
+
+    /// The index of an entity by id.
+    pub fn index_of(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    /// An entity by id.
+    pub fn get(&self, id: &str) -> Option<&Entity> {
+        self.index_of(id).map(|i| &self.entities[i as usize])
+    }
+
+    /// An office by id.
+    pub fn office(&self, id: &str) -> Option<&Office> {
+        self.offices.iter().find(|o| o.id == id)
+    }
+
+    /// Finds an entity by id, or by any of its names and aliases (case-insensitively):
+    /// what a user types on the command line.
+    pub fn lookup(&self, query: &str) -> Option<u32> {
+        if let Some(i) = self.index_of(query) {
+            return Some(i);
+        }
+        let q = query.trim().to_lowercase();
+        let found = |kinds: &[AliasKind]| {
+            self.entities.iter().position(|e| {
+                e.aliases
+                    .iter()
+                    .any(|a| kinds.contains(&a.kind) && a.text.to_lowercase() == q)
+            })
+        };
+        found(&[AliasKind::Name])
+            .or_else(|| found(&[AliasKind::Short, AliasKind::Demonym, AliasKind::Metonym]))
+            .map(|i| i as u32)
+    }
+}
+
+/// Merges dictionary files in order (a later file's entity replaces an earlier one with the
+/// same id) and validates the result.
+#[derive(Debug, Default)]
+pub struct Builder {
+    entities: BTreeMap<String, Entity>,
+    offices: BTreeMap<String, Office>,
+    types: Vec<String>,
+    /// Roles to check once every office is known: (entity id, role index).
+    errors: Vec<Error>,
+}
+
+impl Builder {
+    /// Adds the embedded default dictionary.
+    pub fn add_embedded(&mut self) -> Result<()> {
+        self.add_json("<embedded>", DEFAULT_JSON)
+    }
+
+    /// Adds a file: `.csv` as CSV, anything else as JSON.
+    pub fn add_path(&mut self, path: &Path) -> Result<()> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let line = 1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+            Error::dictionary(Location::line(&name, line), "not valid UTF-8")
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let is_csv = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if is_csv { self.add_csv(&name, text) } else { self.add_json(&name, text) }
+    }
+
+    fn insert(&mut self, e: Entity) {
+        self.entities.insert(e.id.clone(), e);
+    }
+
+    /// Adds a JSON dictionary held in a string; `name` is used in messages.
+    pub fn add_json(&mut self, name: &str, text: &str) -> Result<()> {
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            Error::dictionary(Location::line(name, e.line() as u64), format!("bad JSON: {e}"))
+        })?;
+        let lines = LineFinder::new(text);
+        let (entities, root) = match &value {
+            Value::Array(items) => (items.as_slice(), ""),
+            Value::Object(map) => {
+                for key in map.keys() {
+                    if !["entities", "offices", "types", "version", "description"].contains(&key.as_str()) {
+                        return Err(Error::dictionary(
+                            Location::json(name, lines.key(key), key.clone()),
+                            format!("unknown key {key:?}: expected entities, offices or types"),
+                        ));
+                    }
+                }
+                if let Some(types) = map.get("types") {
+                    let types: Vec<String> = serde_json::from_value(types.clone()).map_err(|_| {
+                        Error::dictionary(Location::json(name, lines.key("types"), "types"), "expected a list of strings")
+                    })?;
+                    for t in types {
+                        if !self.types.contains(&t) {
+                            self.types.push(t);
+                        }
+                    }
+                }
+                if let Some(offices) = map.get("offices") {
+                    let Value::Array(offices) = offices else {
+                        return Err(Error::dictionary(Location::json(name, lines.key("offices"), "offices"), "expected a list"));
+                    };
+                    for (i, o) in offices.iter().enumerate() {
+                        let path = format!("offices[{i}]");
+                        let office = parse_office(o).map_err(|(p, m)| {
+                            let id = o.get("id").and_then(Value::as_str);
+                            Error::dictionary(
+                                Location::json(name, id.and_then(|id| lines.id(id)), join_path(&path, &p)),
+                                m,
+                            )
+                        })?;
+                        self.offices.insert(office.id.clone(), office);
+                    }
+                }
+                match map.get("entities") {
+                    Some(Value::Array(items)) => (items.as_slice(), "entities"),
+                    Some(_) => {
+                        return Err(Error::dictionary(
+                            Location::json(name, lines.key("entities"), "entities"),
+                            "expected a list of entities",
+                        ));
+                    }
+                    None => (&[][..], "entities"),
+                }
+            }
+            _ => {
+                return Err(Error::dictionary(
+                    Location::line(name, 1),
+                    "expected an object with \"entities\" or a list of entities",
+                ));
+            }
+        };
+        let mut seen = HashSet::new();
+        for (i, item) in entities.iter().enumerate() {
+            let path = if root.is_empty() { format!("[{i}]") } else { format!("{root}[{i}]") };
+            let id = item.get("id").and_then(Value::as_str);
+            let line = id.and_then(|id| lines.id(id));
+            let mut entity = parse_entity(item).map_err(|(p, m)| {
+                Error::dictionary(Location::json(name, line, join_path(&path, &p)), m)
+            })?;
+            entity.origin = Location::json(name, line, path.clone());
+            if !seen.insert(entity.id.clone()) {
+                return Err(Error::dictionary(
+                    Location::json(name, line, path),
+                    format!("duplicate id {:?}", entity.id),
+                ));
+            }
+            self.insert(entity);
+        }
+        Ok(())
+    }
+
+    /// Adds a CSV dictionary held in a string; `name` is used in messages.
+    pub fn add_csv(&mut self, name: &str, text: &str) -> Result<()> {
+        let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+        let headers = rdr
+            .headers()
+            .map_err(|e| csv_error(name, &e))?
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect::<Vec<_>>();
+        for required in ["id", "type", "label"] {
+            if !headers.iter().any(|h| h == required) {
+                return Err(Error::dictionary(
+                    Location::line(name, 1),
+                    format!("missing column {required:?}: the header must start id,type,label,aliases"),
+                ));
+            }
+        }
+        let mut seen = HashSet::new();
+        for record in rdr.records() {
+            let record = record.map_err(|e| csv_error(name, &e))?;
+            let line = record.position().map_or(0, |p| p.line());
+            let at = Location::line(name, line);
+            let mut obj = serde_json::Map::new();
+            let mut attributes = serde_json::Map::new();
+            for (h, cell) in headers.iter().zip(record.iter()) {
+                let cell = cell.trim();
+                match h.as_str() {
+                    "id" | "type" | "label" if cell.is_empty() => {}
+                    "id" | "type" | "label" => {
+                        obj.insert(h.clone(), Value::String(cell.to_string()));
+                    }
+                    "aliases" | "demonyms" | "metonyms" | "short" | "exclude" => {
+                        let list: Vec<Value> = if cell.is_empty() {
+                            Vec::new()
+                        } else {
+                            cell.split('|').map(|a| Value::String(a.trim().to_string())).collect()
+                        };
+                        obj.insert(h.clone(), Value::Array(list));
+                    }
+                    _ if cell.is_empty() => {}
+                    _ => {
+                        attributes.insert(h.clone(), Value::String(cell.to_string()));
+                    }
+                }
+            }
+            obj.insert("attributes".into(), Value::Object(attributes));
+            let mut entity = parse_entity(&Value::Object(obj)).map_err(|(p, m)| {
+                let m = if p.is_empty() { m } else { format!("{p}: {m}") };
+                Error::dictionary(at.clone(), m)
+            })?;
+            entity.origin = at.clone();
+            if !seen.insert(entity.id.clone()) {
+                return Err(Error::dictionary(at, format!("duplicate id {:?}", entity.id)));
+            }
+            self.insert(entity);
+        }
+        Ok(())
+    }
+
+    /// Validates everything added so far and returns the dictionary. Fails on the first
+    /// error: an unknown type, a role naming an unknown office.
+    pub fn finish(self) -> Result<Dictionary> {
+        if let Some(e) = self.errors.into_iter().next() {
+            return Err(e);
+        }
+        let known: HashSet<&str> =
+            BUILTIN_TYPES.iter().copied().chain(self.types.iter().map(String::as_str)).collect();
+        for e in self.entities.values() {
+            if !known.contains(e.kind.as_str()) {
+                let mut all: Vec<&str> = known.iter().copied().collect();
+                all.sort_unstable();
+                return Err(Error::dictionary(
+                    e.origin.clone(),
+                    format!(
+                        "unknown type {:?} for {:?}: expected one of {} (or declare it in \"types\")",
+                        e.kind,
+                        e.id,
+                        all.join(", ")
+                    ),
+                ));
+            }
+            for r in &e.roles {
+                if !self.offices.contains_key(&r.office) {
+                    return Err(Error::dictionary(
+                        e.origin.clone(),
+                        format!("{:?} holds unknown office {:?}", e.id, r.office),
+                    ));
+                }
+            }
+        }
+        let entities: Vec<Entity> = self.entities.into_values().collect();
+        let by_id = entities.iter().enumerate().map(|(i, e)| (e.id.clone(), i as u32)).collect();
+        Ok(Dictionary {
+            entities,
+            offices: self.offices.into_values().collect(),
+            types: self.types,
+            by_id,
+        })
+    }
+}
+
+fn csv_error(name: &str, e: &csv::Error) -> Error {
+    let line = e.position().map_or(1, |p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("expected {expected_len} fields, found {len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
+        _ => format!("bad CSV: {e}"),
+    };
+    Error::dictionary(Location::line(name, line), message)
+}
+
+fn join_path(base: &str, rest: &str) -> String {
+    if rest.is_empty() { base.to_string() } else { format!("{base}.{rest}") }
+}
+
+/// Finds the line of a JSON key or of an entity's `"id": "..."`, for messages.
+struct LineFinder<'a> {
+    text: &'a str,
+}
+
+impl<'a> LineFinder<'a> {
+    fn new(text: &'a str) -> Self {
+        LineFinder { text }
+    }
+
+    fn line_at(&self, byte: usize) -> u64 {
+        1 + self.text.as_bytes()[..byte].iter().filter(|&&b| b == b'\n').count() as u64
+    }
+
+    fn key(&self, key: &str) -> Option<u64> {
+        let needle = serde_json::to_string(key).ok()?;
+        self.text.find(&needle).map(|i| self.line_at(i))
+    }
+
+    fn id(&self, id: &str) -> Option<u64> {
+        let needle = serde_json::to_string(id).ok()?;
+        let mut from = 0;
+        while let Some(i) = self.text[from..].find("\"id\"") {
+            let at = from + i;
+            let after = self.text[at + 4..].trim_start();
+            if let Some(v) = after.strip_prefix(':') {
+                if v.trim_start().starts_with(&needle) {
+                    return Some(self.line_at(at));
+                }
+            }
+            from = at + 4;
+        }
+        None
+    }
+}
+
+/// An error inside one JSON item: the path below the item, and the message.
+type ItemError = (String, String);
+
+fn field<'v>(item: &'v Value, key: &str) -> Option<&'v Value> {
+    item.get(key).filter(|v| !v.is_null())
+}
+
+fn string_field(item: &Value, key: &str, required: bool) -> Result<Option<String>, ItemError> {
+    match field(item, key) {
+        None if required => Err((String::new(), format!("missing {key:?}"))),
+        None => Ok(None),
+        Some(Value::String(s)) => {
+            let s = s.trim();
+            if s.is_empty() && required {
+                Err((key.to_string(), format!("{key:?} is empty")))
+            } else {
+                Ok(Some(s.to_string()))
+            }
+        }
+        Some(_) => Err((key.to_string(), format!("{key:?} must be a string"))),
+    }
+}
+
+/// Checks an id: an XML NMTOKEN made of ASCII letters, digits, `-`, `_` and `.`.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Checks a surface form: not blank, at least two characters, and at least one letter or
+/// digit. Returns why it is unusable.
+pub fn check_alias(text: &str) -> Option<&'static str> {
+    if text.trim().is_empty() {
+        Some("is empty")
+    } else if text.chars().count() < 2 {
+        Some("is a single character, which would match almost anywhere")
+    } else if !text.chars().any(char::is_alphanumeric) {
+        Some("has no letter or digit")
+    } else if text != text.trim() {
+        Some("has leading or trailing spaces")
+    } else {
+        None
+    }
+}
+
+fn parse_alias_list(item: &Value, key: &str, kind: AliasKind, out: &mut Vec<Alias>) -> Result<(), ItemError> {
+    let Some(v) = field(item, key) else { return Ok(()) };
+    let Value::Array(list) = v else {
+        return Err((key.to_string(), format!("{key:?} must be a list")));
+    };
+    for (i, a) in list.iter().enumerate() {
+        let path = format!("{key}[{i}]");
+        let (text, case) = match a {
+            Value::String(s) => (s.clone(), CaseRule::Auto),
+            Value::Object(o) => {
+                let text = match o.get("text") {
+                    Some(Value::String(s)) => s.clone(),
+                    _ => return Err((path, "expected {\"text\": ..., \"case\": ...}".into())),
+                };
+                let case = match o.get("case") {
+                    None => CaseRule::Auto,
+                    Some(Value::String(c)) => CaseRule::parse(c).ok_or_else(|| {
+                        (format!("{path}.case"), format!("unknown case rule {c:?}: expected auto, exact or insensitive"))
+                    })?,
+                    Some(_) => return Err((format!("{path}.case"), "must be a string".into())),
+                };
+                (text, case)
+            }
+            _ => return Err((path, "an alias must be a string or an object".into())),
+        };
+        if let Some(why) = check_alias(&text) {
+            return Err((path, format!("alias {text:?} {why}")));
+        }
+        out.push(Alias { text, kind, case });
+    }
+    Ok(())
+}
+
+fn parse_entity(item: &Value) -> Result<Entity, ItemError> {
+    if !item.is_object() {
+        return Err((String::new(), "an entity must be an object".into()));
+    }
+    for key in item.as_object().map(|o| o.keys()).into_iter().flatten() {
+        if ![
+            "id", "type", "label", "aliases", "demonyms", "metonyms", "short", "exclude", "roles",
+            "attributes", "note",
+        ]
+        .contains(&key.as_str())
+        {
+            return Err((key.clone(), format!("unknown field {key:?}")));
+        }
+    }
+    let id = string_field(item, "id", true)?.unwrap_or_default();
+    if !valid_id(&id) {
+        return Err((
+            "id".into(),
+            format!("bad id {id:?}: use ASCII letters, digits, '-', '_' and '.'"),
+        ));
+    }
+    let kind = string_field(item, "type", true)?.unwrap_or_default().to_lowercase();
+    // The American spelling is the same type.
+    let kind = if kind == "organization" { "organisation".to_string() } else { kind };
+    let label = string_field(item, "label", true)?.unwrap_or_default();
+    if let Some(why) = check_alias(&label) {
+        return Err(("label".into(), format!("label {label:?} {why}")));
+    }
+    let mut aliases = vec![Alias { text: label.clone(), kind: AliasKind::Name, case: CaseRule::Auto }];
+    parse_alias_list(item, "aliases", AliasKind::Name, &mut aliases)?;
+    parse_alias_list(item, "short", AliasKind::Short, &mut aliases)?;
+    parse_alias_list(item, "demonyms", AliasKind::Demonym, &mut aliases)?;
+    parse_alias_list(item, "metonyms", AliasKind::Metonym, &mut aliases)?;
+    // The label can be repeated among the aliases with a case rule: keep the explicit one.
+    if aliases[1..].iter().any(|a| a.text == label) {
+        aliases.remove(0);
+    }
+    let mut exclude = Vec::new();
+    if let Some(v) = field(item, "exclude") {
+        let list: Vec<String> = serde_json::from_value(v.clone())
+            .map_err(|_| ("exclude".to_string(), "\"exclude\" must be a list of strings".to_string()))?;
+        for (i, x) in list.into_iter().enumerate() {
+            if let Some(why) = check_alias(&x) {
+                return Err((format!("exclude[{i}]"), format!("phrase {x:?} {why}")));
+            }
+            exclude.push(x);
+        }
+    }
+    let mut roles = Vec::new();
+    if let Some(v) = field(item, "roles") {
+        let Value::Array(list) = v else {
+            return Err(("roles".into(), "\"roles\" must be a list".into()));
+        };
+        for (i, r) in list.iter().enumerate() {
+            let path = format!("roles[{i}]");
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct RawRole {
+                office: String,
+                start: String,
+                end: Option<String>,
+            }
+            let raw: RawRole = serde_json::from_value(r.clone())
+                .map_err(|e| (path.clone(), format!("bad role: {e}")))?;
+            let start = Date::parse(&raw.start)
+                .ok_or_else(|| (format!("{path}.start"), format!("bad date {:?}: expected YYYY-MM-DD", raw.start)))?;
+            let end = match raw.end.as_deref().filter(|s| !s.is_empty()) {
+                None => None,
+                Some(s) => Some(
+                    Date::parse(s)
+                        .ok_or_else(|| (format!("{path}.end"), format!("bad date {s:?}: expected YYYY-MM-DD")))?,
+                ),
+            };
+            if end.is_some_and(|end| end < start) {
+                return Err((path, "the role ends before it starts".into()));
+            }
+            roles.push(Role { office: raw.office, start, end });
+        }
+    }
+    let mut attributes = BTreeMap::new();
+    if let Some(v) = field(item, "attributes") {
+        let Value::Object(map) = v else {
+            return Err(("attributes".into(), "\"attributes\" must be an object".into()));
+        };
+        for (k, v) in map {
+            let v = match v {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => return Err((format!("attributes.{k}"), "an attribute must be a string, number or boolean".into())),
+            };
+            attributes.insert(k.clone(), v);
+        }
+    }
+    Ok(Entity {
+        id,
+        kind,
+        label,
+        aliases,
+        exclude,
+        roles,
+        attributes,
+        origin: Location::file(""),
+    })
+}
+
+fn parse_office(item: &Value) -> Result<Office, ItemError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawOffice {
+        id: String,
+        label: String,
+        #[serde(default)]
+        phrases: Vec<String>,
+        #[serde(default)]
+        titles: Vec<String>,
+    }
+    let raw: RawOffice =
+        serde_json::from_value(item.clone()).map_err(|e| (String::new(), format!("bad office: {e}")))?;
+    if !valid_id(&raw.id) {
+        return Err(("id".into(), format!("bad id {:?}: use ASCII letters, digits, '-', '_' and '.'", raw.id)));
+    }
+    for (key, list) in [("phrases", &raw.phrases), ("titles", &raw.titles)] {
+        for (i, p) in list.iter().enumerate() {
+            if let Some(why) = check_alias(p) {
+                return Err((format!("{key}[{i}]"), format!("{p:?} {why}")));
+            }
+        }
+    }
+    Ok(Office { id: raw.id, label: raw.label, phrases: raw.phrases, titles: raw.titles })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_json(text: &str) -> Result<Dictionary> {
+        let mut b = Builder::default();
+        b.add_json("d.json", text)?;
+        b.finish()
+    }
+
+    fn load_csv(text: &str) -> Result<Dictionary> {
+        let mut b = Builder::default();
+        b.add_csv("d.csv", text)?;
+        b.finish()
+    }
+
+    #[test]
+    fn the_embedded_dictionary_loads() {
+        let d = Dictionary::embedded().unwrap();
+        assert!(d.entities.len() > 20);
+        assert!(d.entities.windows(2).all(|w| w[0].id < w[1].id));
+    }
+
+    #[test]
+    fn json_entities_sort_by_id_and_keep_their_parts() {
+        let d = load_json(
+            r#"{"entities": [
+                {"id": "b", "type": "country", "label": "Japan", "demonyms": ["Japanese"],
+                 "attributes": {"iso": "JP", "g7": true}},
+                {"id": "a", "type": "organization", "label": "United Nations",
+                 "aliases": [{"text": "UN", "case": "exact"}]}
+            ]}"#,
+        )
+        .unwrap();
+        assert_eq!(d.entities[0].id, "a");
+        assert_eq!(d.entities[0].kind, "organisation");
+        assert_eq!(d.entities[0].aliases[1].case, CaseRule::Exact);
+        assert_eq!(d.entities[1].aliases[1].kind, AliasKind::Demonym);
+        assert_eq!(d.entities[1].attributes["g7"], "true");
+        assert_eq!(d.index_of("b"), Some(1));
+        assert_eq!(d.lookup("japanese"), Some(1));
+        assert_eq!(d.lookup("UN"), Some(0));
+    }
+
+    #[test]
+    fn json_errors_name_the_file_line_and_path() {
+        let err = load_json("{\"entities\": [\n  {\"id\": \"x\", \"type\": \"country\"}\n]}").unwrap_err();
+        assert_eq!(err.to_string(), "d.json:2: entities[0]: missing \"label\"");
+        let err = load_json("{\"entities\": [\n {\"id\": \"x\", \"type\": \"country\", \"label\": \"Xy\",\n  \"aliases\": [\"ok\", \"\"]}]}")
+            .unwrap_err();
+        assert_eq!(err.to_string(), "d.json:2: entities[0].aliases[1]: alias \"\" is empty");
+        let err = load_json("{\"entities\": [\n {\"id\": \"x\", \"type\": \"planet\", \"label\": \"Xy\"}]}").unwrap_err();
+        assert!(err.to_string().starts_with("d.json:2: entities[0]: unknown type \"planet\""), "{err}");
+        let err = load_json("{\"entities\": [\n {\"id\": \"x\"").unwrap_err();
+        assert!(err.to_string().starts_with("d.json:2: bad JSON"), "{err}");
+        let err = load_json("{\"entities\": [{\"id\": \"a b\", \"type\": \"country\", \"label\": \"Xy\"}]}").unwrap_err();
+        assert!(err.to_string().contains("bad id \"a b\""), "{err}");
+    }
+
+    #[test]
+    fn declared_types_are_accepted() {
+        let d = load_json(r#"{"types": ["militia"], "entities": [{"id": "x", "type": "militia", "label": "Xy"}]}"#);
+        assert!(d.is_ok());
+    }
+
+    #[test]
+    fn csv_loads_lists_and_attributes() {
+        let d = load_csv("id,type,label,aliases,demonyms,iso\nkr,country,South Korea,ROK|Republic of Korea,South Korean,KR\n")
+            .unwrap();
+        let kr = &d.entities[0];
+        assert_eq!(kr.aliases.len(), 4);
+        assert_eq!(kr.attributes["iso"], "KR");
+    }
+
+    #[test]
+    fn csv_errors_name_the_line() {
+        let err = load_csv("id,type,label,aliases\nkr,country,South Korea,\njp,country,,\n").unwrap_err();
+        assert_eq!(err.to_string(), "d.csv:3: missing \"label\"");
+        let err = load_csv("id,type,label,aliases\nkr,country,South Korea,\nkr,country,Korea,\n").unwrap_err();
+        assert_eq!(err.to_string(), "d.csv:3: duplicate id \"kr\"");
+        let err = load_csv("id,label\nkr,Korea\n").unwrap_err();
+        assert!(err.to_string().starts_with("d.csv:1: missing column \"type\""), "{err}");
+        let err = load_csv("id,type,label,aliases\nkr,country,South Korea,\njp,country\n").unwrap_err();
+        assert_eq!(err.to_string(), "d.csv:3: expected 4 fields, found 2");
+        let err = load_csv("id,type,label,aliases\nkr,country,South Korea,K\n").unwrap_err();
+        assert!(err.to_string().starts_with("d.csv:2: aliases[0]: alias \"K\" is a single character"), "{err}");
+        let err = load_csv("id,type,label,aliases\nkr,country,South Korea,--\n").unwrap_err();
+        assert!(err.to_string().contains("has no letter or digit"), "{err}");
+    }
+
+    #[test]
+    fn a_later_file_overrides_an_id() {
+        let mut b = Builder::default();
+        b.add_csv("a.csv", "id,type,label,aliases\nkr,country,South Korea,\njp,country,Japan,\n").unwrap();
+        b.add_csv("b.csv", "id,type,label,aliases\nkr,country,Korea (South),\n").unwrap();
+        let d = b.finish().unwrap();
+        assert_eq!(d.entities.len(), 2);
+        assert_eq!(d.get("kr").unwrap().label, "Korea (South)");
+    }
+
+    #[test]
+    fn roles_need_known_offices_and_ordered_dates() {
+        let err = load_json(r#"{"entities": [{"id": "m", "type": "person", "label": "Moon Jae-in",
+            "roles": [{"office": "kr_president", "start": "2017-05-10"}]}]}"#)
+        .unwrap_err();
+        assert!(err.to_string().contains("unknown office \"kr_president\""), "{err}");
+        let err = load_json(r#"{"offices": [{"id": "p", "label": "P"}], "entities": [{"id": "m", "type": "person",
+            "label": "Moon Jae-in", "roles": [{"office": "p", "start": "2017-05-10", "end": "2016-01-01"}]}]}"#)
+        .unwrap_err();
+        assert!(err.to_string().contains("ends before it starts"), "{err}");
+    }
+}

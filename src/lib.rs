@@ -1,0 +1,19 @@
+//! kgraph builds knowledge graphs from news and analysis articles: it tags every mention of
+//! a curated dictionary's entities, links entities that occur together or that the text says
+//! acted on each other, and writes the graph for Graphviz, Gephi and spreadsheets.
+//!
+//! The pipeline runs one way, and the modules are named after its stages:
+//! [`corpus`] (documents) → [`text`] (normalisation, sentences) → [`tagger`] (mentions,
+//! compiled from a [`dictionary`]) → [`relations`] → [`graph`] → [`export`].
+//! [`pipeline`] runs the stages over a corpus.
+
+pub mod corpus;
+pub mod dictionary;
+pub mod error;
+pub mod export;
+pub mod graph;
+pub mod relations;
+pub mod tagger;
+pub mod text;
+
+pub use error::{Error, Result};

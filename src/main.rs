@@ -1,0 +1,5 @@
+//! The `kgraph` command line.
+
+fn main() {
+    println!("kgraph");
+}
