@@ -112,6 +112,8 @@ pub struct Document {
     pub body_start: usize,
     /// The document's date, when it has one.
     pub date: Option<Date>,
+    /// Whether the date was read from a dateline in the text rather than given.
+    pub date_inferred: bool,
     /// The title, when it has one.
     pub title: Option<String>,
     /// The source URL, when it has one.
@@ -130,6 +132,7 @@ impl Document {
             text: text.into(),
             body_start: 0,
             date: None,
+            date_inferred: false,
             title: None,
             url: None,
         }
@@ -164,12 +167,20 @@ impl Input {
 }
 
 /// How the readers treat problems.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct ReadOptions {
     /// Refuse text that is not valid UTF-8 instead of decoding it with replacement characters.
     pub strict_utf8: bool,
     /// Skip malformed JSON Lines records (counted in the [`ReadReport`]) instead of failing.
     pub skip_bad: bool,
+    /// Read an undated document's date from a dateline near its top (see [`infer_date`]).
+    pub infer_dates: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { strict_utf8: false, skip_bad: false, infer_dates: true }
+    }
 }
 
 /// What the readers passed over or repaired, so that nothing is lost silently.
@@ -362,7 +373,11 @@ impl Iterator for Reader {
     fn next(&mut self) -> Option<Result<Document>> {
         loop {
             let doc = self.next_doc()?;
-            let Ok(doc) = doc else { return Some(doc) };
+            let Ok(mut doc) = doc else { return Some(doc) };
+            if doc.date.is_none() && self.options.infer_dates {
+                doc.date = infer_date(doc.body());
+                doc.date_inferred = doc.date.is_some();
+            }
             // The same document given twice (same id, same text) is read once and reported.
             let key = (doc.id.clone(), fingerprint(&doc.text));
             if !self.seen.insert(key) {
@@ -375,6 +390,64 @@ impl Iterator for Reader {
             return Some(Ok(doc));
         }
     }
+}
+
+const MONTHS: [&str; 12] = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+];
+
+fn month(word: &str) -> Option<u8> {
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    MONTHS.iter().position(|m| m.starts_with(&w) && (w.len() == m.len() || w.len() <= 4)).map(|i| i as u8 + 1)
+}
+
+fn day(word: &str) -> Option<u8> {
+    let w = word.trim_end_matches([',', '.']);
+    let w = ["st", "nd", "rd", "th"].iter().find_map(|s| w.strip_suffix(s)).unwrap_or(w);
+    w.parse().ok().filter(|d| (1..=31).contains(d))
+}
+
+fn year(word: &str) -> Option<i32> {
+    let w = word.trim_end_matches([',', '.', ')']);
+    (w.len() == 4).then(|| w.parse().ok()).flatten().filter(|y| (1900..=2100).contains(y))
+}
+
+/// Reads a date from a dateline in the first lines of a text: "4 January 2020", "January 4,
+/// 2020", "Jan. 4th, 2020" or "2020-01-04", within the first 10 non-blank lines and 1,500
+/// bytes. Dates further down are events the article talks about, not its own date.
+pub fn infer_date(text: &str) -> Option<Date> {
+    let head = match text.char_indices().nth(1500) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    };
+    for line in head.lines().filter(|l| !l.trim().is_empty()).take(10) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for (i, w) in words.iter().enumerate() {
+            if let Some(d) = Date::parse(w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-')) {
+                if w.len() >= 10 {
+                    return Some(d);
+                }
+            }
+            let next = |k: usize| words.get(i + k).copied().unwrap_or("");
+            // 4 January 2020
+            if let (Some(d), Some(m), Some(y)) = (day(w), month(next(1)), year(next(2))) {
+                if let Some(date) = Date::new(y, m, d) {
+                    return Some(date);
+                }
+            }
+            // January 4, 2020
+            if let (Some(m), Some(d), Some(y)) = (month(w), day(next(1)), year(next(2))) {
+                if let Some(date) = Date::new(y, m, d) {
+                    return Some(date);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// FNV-1a: a cheap, stable fingerprint for recognising a repeated document.
@@ -555,6 +628,7 @@ fn next_jsonl(jl: &mut JsonLines, options: &ReadOptions, report: &mut ReadReport
             text: rec.text,
             body_start: 0,
             date,
+            date_inferred: false,
             title: rec.title,
             url: rec.url,
             source: format!("{}:{line_no}", jl.name),
@@ -580,6 +654,20 @@ mod tests {
         assert!(Date::parse("2015-12-28") < Date::parse("2019-01-01"));
         assert_eq!(Date::new(1970, 1, 1).map(Date::days_since_epoch), Some(0));
         assert_eq!(Date::new(2000, 3, 1).map(Date::days_since_epoch), Some(11_017));
+    }
+
+    #[test]
+    fn datelines_are_read_near_the_top_only() {
+        let d = |s: &str| infer_date(s).map(|d| d.to_string());
+        assert_eq!(d("Title\n\nWritten by: (Contributed) on 4 January 2020\n\nBody."), Some("2020-01-04".into()));
+        assert_eq!(d("Posted January 12th, 2019 by staff"), Some("2019-01-12".into()));
+        assert_eq!(d("Updated Dec. 24, 2019 10:00"), Some("2019-12-24".into()));
+        assert_eq!(d("Seoul, 2019-08-22 (Reuters) -"), Some("2019-08-22".into()));
+        assert_eq!(d("2019 was a tough year. On January 9th, a court ruled."), None);
+        assert_eq!(d("May 2019 saw talks."), None);
+        assert_eq!(d("31 February 2019"), None);
+        let late = format!("{}\nOn 4 January 2020 it ended.", "Line of text.\n".repeat(12));
+        assert_eq!(d(&late), None);
     }
 
     #[test]

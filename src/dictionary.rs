@@ -245,6 +245,39 @@ impl Dictionary {
     }
 }
 
+/// The case variants of a surface form that its rule allows.
+pub fn case_variants(text: &str, case: CaseRule) -> Vec<String> {
+    let mut out = vec![text.to_string()];
+    let has_lower = text.chars().any(char::is_lowercase);
+    if case == CaseRule::Exact || !has_lower {
+        return out;
+    }
+    out.push(text.to_uppercase());
+    // Each word capitalised (after a space only, so "Jae-in" keeps its case).
+    let mut titled = String::with_capacity(text.len());
+    let mut at_start = true;
+    for c in text.chars() {
+        if at_start {
+            titled.extend(c.to_uppercase());
+        } else {
+            titled.push(c);
+        }
+        at_start = c == ' ';
+    }
+    out.push(titled);
+    // Only the first letter capitalised (a sentence start).
+    let mut chars = text.chars();
+    if let Some(first) = chars.next() {
+        out.push(first.to_uppercase().chain(chars).collect());
+    }
+    if case == CaseRule::Insensitive {
+        out.push(text.to_lowercase());
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Merges dictionary files in order (a later file's entity replaces an earlier one with the
 /// same id) and validates the result.
 #[derive(Debug, Default)]
@@ -726,6 +759,191 @@ fn parse_office(item: &Value) -> Result<Office, ItemError> {
     Ok(Office { id: raw.id, label: raw.label, phrases: raw.phrases, titles: raw.titles })
 }
 
+/// Writes a dictionary as CSV (`id,type,label,aliases,demonyms,metonyms,short,exclude`, then
+/// one column per attribute name), which the CSV loader reads back. Returns how many things
+/// CSV cannot hold and were left out: roles, and aliases whose case rule differs from what
+/// `auto` would do.
+pub fn write_csv<W: std::io::Write>(dict: &Dictionary, w: W) -> std::io::Result<usize> {
+    let attrs: std::collections::BTreeSet<&str> =
+        dict.entities.iter().flat_map(|e| e.attributes.keys().map(String::as_str)).collect();
+    let mut out = csv::Writer::from_writer(w);
+    let mut header = vec!["id", "type", "label", "aliases", "demonyms", "metonyms", "short", "exclude"];
+    header.extend(attrs.iter().copied());
+    out.write_record(&header)?;
+    let mut dropped = 0;
+    for e in &dict.entities {
+        let list = |kind: AliasKind| {
+            e.aliases
+                .iter()
+                .filter(|a| a.kind == kind && !(kind == AliasKind::Name && a.text == e.label))
+                .map(|a| a.text.as_str())
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        dropped += e.roles.len();
+        dropped += e
+            .aliases
+            .iter()
+            .filter(|a| case_variants(&a.text, a.case) != case_variants(&a.text, CaseRule::Auto))
+            .count();
+        let mut row = vec![
+            e.id.clone(),
+            e.kind.clone(),
+            e.label.clone(),
+            list(AliasKind::Name),
+            list(AliasKind::Demonym),
+            list(AliasKind::Metonym),
+            list(AliasKind::Short),
+            e.exclude.join("|"),
+        ];
+        row.extend(attrs.iter().map(|k| e.attributes.get(*k).cloned().unwrap_or_default()));
+        out.write_record(&row)?;
+    }
+    out.flush()?;
+    Ok(dropped)
+}
+
+/// How serious a dictionary problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The dictionary works but may not do what its author meant.
+    Warning,
+    /// Some alias or role can never work as written.
+    Error,
+}
+
+/// A problem found by [`lint`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where the entity (or office) is defined.
+    pub at: Location,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, naming the aliases and entities involved.
+    pub message: String,
+}
+
+/// Checks a loaded dictionary for what loading cannot see in one entity alone:
+///
+/// - a surface form (in any case variant its rule allows) claimed by two entities as a name,
+///   demonym or metonym: an error, because nothing separates them (short forms shared by
+///   several entities are fine: the most recent full mention decides);
+/// - a short form of one entity that is another entity's full name: a warning, the name
+///   always wins;
+/// - an alias that is also an exclusion phrase: an error, it can never match;
+/// - holders of one office whose dates overlap: an error;
+/// - a role phrase that is also an entity's alias: a warning, the entity wins.
+pub fn lint(dict: &Dictionary) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    // variant -> (entity, alias text, kind)
+    let mut claims: BTreeMap<String, Vec<(usize, &str, AliasKind)>> = BTreeMap::new();
+    for (i, e) in dict.entities.iter().enumerate() {
+        for a in &e.aliases {
+            for v in case_variants(&a.text, a.case) {
+                let list = claims.entry(v).or_default();
+                if !list.iter().any(|c| c.0 == i) {
+                    list.push((i, &a.text, a.kind));
+                }
+            }
+        }
+    }
+    let mut reported = HashSet::new();
+    for (variant, list) in &claims {
+        if list.len() < 2 {
+            continue;
+        }
+        let full: Vec<_> = list.iter().filter(|c| c.2 != AliasKind::Short).collect();
+        let short: Vec<_> = list.iter().filter(|c| c.2 == AliasKind::Short).collect();
+        if full.len() >= 2 {
+            let key: Vec<usize> = full.iter().map(|c| c.0).collect();
+            if reported.insert((key, variant.to_lowercase())) {
+                let (a, b) = (full[0], full[1]);
+                problems.push(Problem {
+                    at: dict.entities[b.0].origin.clone(),
+                    severity: Severity::Error,
+                    message: format!(
+                        "alias {:?} of {:?} is also claimed by {:?} (as {:?}, {}) with no rule between them",
+                        b.1, dict.entities[b.0].id, dict.entities[a.0].id, a.1, dict.entities[a.0].origin
+                    ),
+                });
+            }
+        } else if full.len() == 1 && !short.is_empty() {
+            let f = full[0];
+            for s in short {
+                if reported.insert((vec![f.0, s.0], s.1.to_lowercase())) {
+                    problems.push(Problem {
+                        at: dict.entities[s.0].origin.clone(),
+                        severity: Severity::Warning,
+                        message: format!(
+                            "short form {:?} of {:?} is shadowed by the name {:?} of {:?}: the name always wins",
+                            s.1, dict.entities[s.0].id, f.1, dict.entities[f.0].id
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    for e in &dict.entities {
+        for x in &e.exclude {
+            for v in case_variants(x, CaseRule::Auto) {
+                if let Some(list) = claims.get(&v) {
+                    for c in list {
+                        if reported.insert((vec![c.0, usize::MAX], v.to_lowercase())) {
+                            problems.push(Problem {
+                                at: dict.entities[c.0].origin.clone(),
+                                severity: Severity::Error,
+                                message: format!(
+                                    "alias {:?} of {:?} never matches: {:?} excludes {:?}",
+                                    c.1, dict.entities[c.0].id, e.id, x
+                                ),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for office in &dict.offices {
+        let mut holders: Vec<(&Entity, &Role)> = dict
+            .entities
+            .iter()
+            .flat_map(|e| e.roles.iter().filter(|r| r.office == office.id).map(move |r| (e, r)))
+            .collect();
+        holders.sort_by_key(|(_, r)| r.start);
+        for w in holders.windows(2) {
+            let ((e1, r1), (e2, r2)) = (w[0], w[1]);
+            if r1.end.is_none_or(|end| r2.start <= end) {
+                problems.push(Problem {
+                    at: e2.origin.clone(),
+                    severity: Severity::Error,
+                    message: format!(
+                        "{:?} holds {:?} from {} while {:?} holds it until {}",
+                        e2.id,
+                        office.id,
+                        r2.start,
+                        e1.id,
+                        r1.end.map_or("now".to_string(), |d| d.to_string())
+                    ),
+                });
+            }
+        }
+        for p in &office.phrases {
+            if let Some(list) = claims.get(p) {
+                problems.push(Problem {
+                    at: dict.entities[list[0].0].origin.clone(),
+                    severity: Severity::Warning,
+                    message: format!(
+                        "role phrase {p:?} of office {:?} is also an alias of {:?}: the entity wins",
+                        office.id, dict.entities[list[0].0].id
+                    ),
+                });
+            }
+        }
+    }
+    problems.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.message.cmp(&b.message)));
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -836,5 +1054,50 @@ mod tests {
             "label": "Moon Jae-in", "roles": [{"office": "p", "start": "2017-05-10", "end": "2016-01-01"}]}]}"#)
         .unwrap_err();
         assert!(err.to_string().contains("ends before it starts"), "{err}");
+    }
+
+    #[test]
+    fn lint_finds_clashes_shadows_exclusions_and_overlaps() {
+        let d = load_json(
+            r#"{"offices": [{"id": "p", "label": "P", "phrases": ["the boss"]}], "entities": [
+            {"id": "a", "type": "person", "label": "Park Geun-hye", "short": ["Park"],
+             "roles": [{"office": "p", "start": "2013-02-25", "end": "2017-03-10"}]},
+            {"id": "b", "type": "person", "label": "Park Chung-hee", "short": ["Park"],
+             "roles": [{"office": "p", "start": "2017-01-01"}]},
+            {"id": "c", "type": "place", "label": "Park", "aliases": ["Korea"]},
+            {"id": "d", "type": "country", "label": "South Korea", "aliases": ["Korea"], "exclude": ["Korea Times"]},
+            {"id": "e", "type": "organisation", "label": "Korea Times"},
+            {"id": "f", "type": "organisation", "label": "The Boss Inc", "aliases": ["the boss"]}
+        ]}"#,
+        )
+        .unwrap();
+        let problems: Vec<(Severity, String)> = lint(&d).into_iter().map(|p| (p.severity, p.message)).collect();
+        let has = |s: Severity, needle: &str| problems.iter().any(|(sev, m)| *sev == s && m.contains(needle));
+        assert!(has(Severity::Error, "alias \"Korea\" of \"d\" is also claimed by \"c\""), "{problems:#?}");
+        assert!(has(Severity::Error, "alias \"Korea Times\" of \"e\" never matches: \"d\" excludes"), "{problems:#?}");
+        assert!(has(Severity::Error, "\"b\" holds \"p\" from 2017-01-01 while \"a\" holds it until 2017-03-10"), "{problems:#?}");
+        assert!(has(Severity::Warning, "short form \"Park\" of \"a\" is shadowed by the name \"Park\" of \"c\""), "{problems:#?}");
+        assert!(has(Severity::Warning, "role phrase \"the boss\""), "{problems:#?}");
+        assert_eq!(problems.len(), 6, "{problems:#?}");
+    }
+
+    #[test]
+    fn csv_export_reads_back() {
+        let d = load_json(
+            r#"{"entities": [{"id": "kr", "type": "country", "label": "South Korea", "aliases": ["ROK", "Korea, Republic of"],
+              "demonyms": ["South Korean"], "metonyms": ["Seoul"], "exclude": ["Seoul Station"], "attributes": {"iso": "KR"}},
+              {"id": "jp", "type": "country", "label": "Japan", "aliases": [{"text": "Nippon", "case": "exact"}]}]}"#,
+        )
+        .unwrap();
+        let mut buf = Vec::new();
+        assert_eq!(write_csv(&d, &mut buf).unwrap(), 1, "the exact case rule of Nippon");
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.starts_with("id,type,label,aliases,demonyms,metonyms,short,exclude,iso\n"), "{text}");
+        let back = load_csv(&text).unwrap();
+        assert_eq!(back.entities.len(), 2);
+        let kr = back.get("kr").unwrap();
+        assert_eq!(kr.aliases, d.get("kr").unwrap().aliases);
+        assert_eq!(kr.exclude, ["Seoul Station"]);
+        assert_eq!(kr.attributes["iso"], "KR");
     }
 }

@@ -54,7 +54,7 @@ impl std::fmt::Display for Location {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or directory could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{}", path.display())]
     Io {
         /// The path involved.
         path: PathBuf,
@@ -79,7 +79,7 @@ pub enum Error {
         message: String,
     },
     /// Writing an output failed.
-    #[error("cannot write {what}: {source}")]
+    #[error("cannot write {what}")]
     Output {
         /// The output (a path or `stdout`).
         what: String,
@@ -106,6 +106,34 @@ impl Error {
     /// An I/O error on a path.
     pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
         Error::Io { path: path.into(), source }
+    }
+}
+
+impl Error {
+    /// The message with its causes, each printed once: `a: b: c`.
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(s) = source {
+            out.push_str(": ");
+            out.push_str(&s.to_string());
+            source = s.source();
+        }
+        out
+    }
+
+    /// Whether the root cause is a closed pipe (the reader of our output went away).
+    pub fn is_broken_pipe(&self) -> bool {
+        let mut source = std::error::Error::source(self);
+        while let Some(s) = source {
+            if let Some(io) = s.downcast_ref::<io::Error>() {
+                if io.kind() == io::ErrorKind::BrokenPipe {
+                    return true;
+                }
+            }
+            source = s.source();
+        }
+        false
     }
 }
 

@@ -11,9 +11,16 @@ pub mod corpus;
 pub mod dictionary;
 pub mod error;
 pub mod export;
+pub mod furniture;
 pub mod graph;
+pub mod pipeline;
 pub mod relations;
 pub mod tagger;
 pub mod text;
 
 pub use error::{Error, Result};
+
+/// The README's code, compiled and run as a doctest so that it stays true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

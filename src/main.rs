@@ -1,5 +1,7 @@
-//! The `kgraph` command line.
+//! The `kgraph` command line; everything but the entry point lives in `cli`.
+
+mod cli;
 
 fn main() {
-    println!("kgraph");
+    std::process::exit(cli::main());
 }

@@ -18,7 +18,8 @@
 //!   phrase directly followed by a capitalised word is a title before a name, and falls back
 //!   to its prefix ("South Korean" in "South Korean President Moon Jae-in").
 //!
-//! Paragraphs repeated word for word within a document are tagged once. Offsets of mentions
+//! Paragraphs repeated word for word within a document are tagged once, and page furniture
+//! ([`crate::furniture`]) is not tagged, unless the [`TagOptions`] say otherwise. Offsets of mentions
 //! are byte and character offsets into [`Document::text`]. This module does not count
 //! co-occurrences ([`crate::graph`]) or find relations ([`crate::relations`]).
 
@@ -28,7 +29,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 
 use crate::corpus::{Date, Document};
-use crate::dictionary::{AliasKind, CaseRule, Dictionary};
+use crate::dictionary::{AliasKind, CaseRule, Dictionary, case_variants};
 use crate::error::{Error, Result};
 use crate::text;
 
@@ -73,6 +74,8 @@ pub struct TaggedDocument {
     pub paragraphs: Vec<Range<usize>>,
     /// For each paragraph, whether it repeats an earlier one word for word (and was skipped).
     pub repeated: Vec<bool>,
+    /// For each paragraph, whether it is page furniture (and was skipped).
+    pub furniture: Vec<bool>,
 }
 
 /// Options for tagging.
@@ -80,11 +83,13 @@ pub struct TaggedDocument {
 pub struct TagOptions {
     /// Tag a paragraph that repeats an earlier one in the same document only once.
     pub dedup_paragraphs: bool,
+    /// Skip paragraphs that are page furniture (see [`crate::furniture`]).
+    pub drop_furniture: bool,
 }
 
 impl Default for TagOptions {
     fn default() -> Self {
-        TagOptions { dedup_paragraphs: true }
+        TagOptions { dedup_paragraphs: true, drop_furniture: true }
     }
 }
 
@@ -127,39 +132,6 @@ pub struct Tagger {
     /// For each entity, the offices it held (indices into `offices`).
     entity_offices: Vec<Vec<u32>>,
     options: TagOptions,
-}
-
-/// The case variants of a surface form that its rule allows.
-pub fn case_variants(text: &str, case: CaseRule) -> Vec<String> {
-    let mut out = vec![text.to_string()];
-    let has_lower = text.chars().any(char::is_lowercase);
-    if case == CaseRule::Exact || !has_lower {
-        return out;
-    }
-    out.push(text.to_uppercase());
-    // Each word capitalised (after a space only, so "Jae-in" keeps its case).
-    let mut titled = String::with_capacity(text.len());
-    let mut at_start = true;
-    for c in text.chars() {
-        if at_start {
-            titled.extend(c.to_uppercase());
-        } else {
-            titled.push(c);
-        }
-        at_start = c == ' ';
-    }
-    out.push(titled);
-    // Only the first letter capitalised (a sentence start).
-    let mut chars = text.chars();
-    if let Some(first) = chars.next() {
-        out.push(first.to_uppercase().chain(chars).collect());
-    }
-    if case == CaseRule::Insensitive {
-        out.push(text.to_lowercase());
-    }
-    out.sort();
-    out.dedup();
-    out
 }
 
 fn is_word_char(c: char) -> bool {
@@ -277,10 +249,16 @@ impl Tagger {
             }
         }
 
+        let furniture = if self.options.drop_furniture {
+            crate::furniture::furniture(seg.paragraphs.iter().map(|p| &ntext[p.clone()]))
+        } else {
+            vec![false; seg.paragraphs.len()]
+        };
+
         let mut state = DocState { date: doc.date, last_seen: HashMap::new(), full_seen: HashMap::new() };
         let mut found: Vec<(Range<usize>, u32, AliasKind, usize)> = Vec::new();
         for (si, s) in seg.sentences.iter().enumerate() {
-            if repeated[s.paragraph] {
+            if repeated[s.paragraph] || furniture[s.paragraph] {
                 continue;
             }
             let mut pos = s.span.start;
@@ -329,6 +307,7 @@ impl Tagger {
                 .collect(),
             paragraphs: seg.paragraphs.iter().map(|p| to_orig(p.start)..to_orig(p.end)).collect(),
             repeated,
+            furniture,
         }
     }
 

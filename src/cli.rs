@@ -1,0 +1,672 @@
+//! The command line: clap structures, their conversion into validated configurations, and
+//! the commands that run them.
+//!
+//! This module owns everything the library must not see: argument parsing, defaults, exit
+//! codes, progress bars, warnings on stderr, and writing output files atomically (to a
+//! temporary file in the target folder, renamed into place only when the whole run
+//! succeeded). Exit codes: 0 success, 1 a data error, 2 a usage error.
+
+use std::fs;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use kgraph::corpus::{Document, Input, ReadOptions, Reader};
+use kgraph::dictionary::{self, Builder, Dictionary, Severity};
+use kgraph::error::{Error, Result};
+use kgraph::export::{self, EdgeSelection, ExportOptions, Format};
+use kgraph::graph::{KnowledgeGraph, Window};
+use kgraph::pipeline::{BuildOptions, Pipeline};
+use kgraph::tagger::{Mention, TagOptions, TaggedDocument};
+
+/// Builds knowledge graphs from news articles: entities from a dictionary, linked by
+/// co-occurrence, written for Graphviz, Gephi and spreadsheets.
+#[derive(Parser, Debug)]
+#[command(name = "kgraph", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build the graph from articles and write it as DOT, GraphML or CSV.
+    ///
+    /// Example: kgraph build seeds -o out/seeds.graphml -o out/seeds.dot -o out/csv
+    Build(BuildArgs),
+    /// Tag mentions only, one row per mention (CSV or JSON Lines).
+    ///
+    /// Example: kgraph tag seeds --format jsonl | head
+    Tag(TagArgs),
+    /// Check or export dictionaries.
+    #[command(subcommand)]
+    Dict(DictCommand),
+}
+
+#[derive(Args, Debug)]
+struct DictArgs {
+    /// Extra dictionary (JSON or CSV by extension); repeatable; later files override ids of
+    /// earlier ones and of the default.
+    #[arg(short = 'd', long = "dict", value_name = "FILE")]
+    dicts: Vec<PathBuf>,
+    /// Use only the --dict files, not the embedded default dictionary.
+    #[arg(long)]
+    no_default_dict: bool,
+}
+
+#[derive(Args, Debug)]
+struct ReadArgs {
+    /// Articles: .txt/.md files, directories (read recursively), .jsonl files, or - for stdin.
+    #[arg(value_name = "INPUT")]
+    inputs: Vec<String>,
+    /// Fail on text that is not valid UTF-8 (default: replace bad bytes with U+FFFD and warn).
+    #[arg(long)]
+    strict_utf8: bool,
+    /// Skip malformed JSON Lines records (counted and reported) instead of failing.
+    #[arg(long)]
+    skip_bad: bool,
+    /// Do not read an undated document's date from a dateline near its top.
+    #[arg(long)]
+    no_infer_dates: bool,
+    /// Tag paragraphs that repeat an earlier one in the same document (default: once only).
+    #[arg(long)]
+    keep_repeats: bool,
+    /// Tag page furniture too: menus, photo credits, share links, teasers for other stories
+    /// (default: skipped).
+    #[arg(long)]
+    keep_furniture: bool,
+    /// Worker threads (default: one per core). Outputs do not depend on it.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// No progress bar (it is drawn only on a terminal anyway) and no summary line.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args, Debug)]
+struct BuildArgs {
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    dict: DictArgs,
+    /// Where entities must appear together to be linked.
+    #[arg(long, value_enum, default_value_t = WindowArg::Sentence)]
+    window: WindowArg,
+    /// Drop co-occurrence edges seen in fewer than N windows.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    min_weight: u64,
+    /// Output, repeatable: .dot/.gv (Graphviz), .graphml (Gephi), or a directory (or a path
+    /// without extension) for nodes.csv, edges.csv and mentions.csv; - for stdout.
+    #[arg(short, long = "output", value_name = "PATH")]
+    outputs: Vec<PathBuf>,
+    /// Format for - or a path without a known extension.
+    #[arg(short, long, value_enum)]
+    format: Option<FormatArg>,
+    /// Which edges to write.
+    #[arg(long, value_enum, default_value_t = EdgesArg::All)]
+    edges: EdgesArg,
+    /// Write CSV cells starting with = + - @ as they are, without the protective quote.
+    #[arg(long)]
+    no_formula_guard: bool,
+}
+
+#[derive(Args, Debug)]
+struct TagArgs {
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    dict: DictArgs,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = TagFormat::Csv)]
+    format: TagFormat,
+    /// Output file (default: stdout).
+    #[arg(short, long, value_name = "PATH")]
+    output: Option<PathBuf>,
+    /// Write CSV cells starting with = + - @ as they are, without the protective quote.
+    #[arg(long)]
+    no_formula_guard: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum DictCommand {
+    /// Lint dictionaries (default: the embedded one); exits 1 on errors.
+    Check {
+        /// Dictionary files (JSON or CSV), checked together as they would be merged.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Check the files merged over the embedded default dictionary.
+        #[arg(long)]
+        with_default: bool,
+    },
+    /// Print the embedded dictionary, a starting point to edit.
+    Export {
+        /// Output format.
+        #[arg(short, long, value_enum, default_value_t = DictFormat::Json)]
+        format: DictFormat,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum WindowArg {
+    Sentence,
+    Paragraph,
+    Document,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum FormatArg {
+    Dot,
+    Graphml,
+    Csv,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum EdgesArg {
+    All,
+    Cooccurrence,
+    Relations,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum TagFormat {
+    Csv,
+    Jsonl,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum DictFormat {
+    Json,
+    Csv,
+}
+
+/// Where one output goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Stdout(Format),
+    File(PathBuf, Format),
+    CsvDir(PathBuf),
+}
+
+/// The validated configuration of `build`.
+struct BuildConfig {
+    inputs: Vec<Input>,
+    read: ReadOptions,
+    dict: DictArgs,
+    build: BuildOptions,
+    targets: Vec<Target>,
+    export: ExportOptions,
+    quiet: bool,
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = e.exit_code();
+            // Printing help to a closed pipe is not worth a panic.
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) if e.is_broken_pipe() => 0,
+        Err(e) => {
+            eprintln!("kgraph: error: {}", e.chain());
+            match e {
+                Error::Config(_) => 2,
+                _ => 1,
+            }
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Build(args) => build(configure_build(args)?).map(|()| 0),
+        Command::Tag(args) => tag(args).map(|()| 0),
+        Command::Dict(DictCommand::Check { files, with_default }) => dict_check(&files, with_default),
+        Command::Dict(DictCommand::Export { format }) => dict_export(format).map(|()| 0),
+    }
+}
+
+fn inputs(args: &ReadArgs) -> Result<Vec<Input>> {
+    if args.inputs.is_empty() {
+        if io::stdin().is_terminal() {
+            return Err(Error::Config(
+                "no input: name files or directories of articles, or - for stdin (try --help)".into(),
+            ));
+        }
+        return Ok(vec![Input::Stdin]);
+    }
+    Ok(args.inputs.iter().map(|s| Input::parse(s)).collect())
+}
+
+fn read_options(args: &ReadArgs) -> Result<ReadOptions> {
+    if let Some(n) = args.threads {
+        if n == 0 {
+            return Err(Error::Config("--threads must be at least 1".into()));
+        }
+        // Fails only when the pool was already built, which cannot happen in one run.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
+    Ok(ReadOptions { strict_utf8: args.strict_utf8, skip_bad: args.skip_bad, infer_dates: !args.no_infer_dates })
+}
+
+fn configure_build(args: BuildArgs) -> Result<BuildConfig> {
+    let fallback = args.format.map(|f| match f {
+        FormatArg::Dot => Format::Dot,
+        FormatArg::Graphml => Format::Graphml,
+        FormatArg::Csv => Format::Csv,
+    });
+    let mut targets = Vec::new();
+    let outputs = if args.outputs.is_empty() { vec![PathBuf::from("-")] } else { args.outputs.clone() };
+    for path in outputs {
+        targets.push(target_for(&path, fallback)?);
+    }
+    if targets.iter().filter(|t| matches!(t, Target::Stdout(_))).count() > 1 {
+        return Err(Error::Config("only one output can go to stdout".into()));
+    }
+    let window = match args.window {
+        WindowArg::Sentence => Window::Sentence,
+        WindowArg::Paragraph => Window::Paragraph,
+        WindowArg::Document => Window::Document,
+    };
+    let edges = match args.edges {
+        EdgesArg::All => EdgeSelection::All,
+        EdgesArg::Cooccurrence => EdgeSelection::Cooccurrence,
+        EdgesArg::Relations => EdgeSelection::Relations,
+    };
+    Ok(BuildConfig {
+        inputs: inputs(&args.read)?,
+        read: read_options(&args.read)?,
+        build: BuildOptions {
+            window,
+            min_weight: args.min_weight,
+            tag: TagOptions { dedup_paragraphs: !args.read.keep_repeats, drop_furniture: !args.read.keep_furniture },
+            ..BuildOptions::default()
+        },
+        dict: args.dict,
+        targets,
+        export: ExportOptions { edges, csv_formula_guard: !args.no_formula_guard },
+        quiet: args.read.quiet,
+    })
+}
+
+fn target_for(path: &Path, fallback: Option<Format>) -> Result<Target> {
+    if path == Path::new("-") {
+        return match fallback.unwrap_or(Format::Dot) {
+            Format::Csv => Err(Error::Config(
+                "CSV is three files: give a directory with -o, not stdout".into(),
+            )),
+            f => Ok(Target::Stdout(f)),
+        };
+    }
+    if let Some(f) = Format::from_extension(path) {
+        return Ok(Target::File(path.to_path_buf(), f));
+    }
+    if path.is_dir() || path.extension().is_none() {
+        return Ok(match fallback {
+            Some(Format::Csv) | None => Target::CsvDir(path.to_path_buf()),
+            Some(f) if path.is_dir() => {
+                return Err(Error::Config(format!(
+                    "{}: is a directory; {} needs a file name",
+                    path.display(),
+                    f.name()
+                )));
+            }
+            Some(f) => Target::File(path.to_path_buf(), f),
+        });
+    }
+    match fallback {
+        Some(Format::Csv) => Ok(Target::CsvDir(path.to_path_buf())),
+        Some(f) => Ok(Target::File(path.to_path_buf(), f)),
+        None => Err(Error::Config(format!(
+            "{}: unknown output format: use .dot, .gv or .graphml, a directory for CSV, or --format",
+            path.display()
+        ))),
+    }
+}
+
+/// Loads the dictionaries a command asked for, printing lint problems as warnings.
+fn load_dictionary(args: &DictArgs, quiet: bool) -> Result<Dictionary> {
+    let mut b = Builder::default();
+    if !args.no_default_dict {
+        b.add_embedded()?;
+    } else if args.dicts.is_empty() {
+        return Err(Error::Config("--no-default-dict needs at least one --dict FILE".into()));
+    }
+    for path in &args.dicts {
+        b.add_path(path)?;
+    }
+    let dict = b.finish()?;
+    if !quiet {
+        for p in dictionary::lint(&dict) {
+            eprintln!("kgraph: warning: {}: {}", p.at, p.message);
+        }
+    }
+    Ok(dict)
+}
+
+/// A file being written: a temporary file in the target's folder, renamed into place by
+/// [`Pending::commit`], removed if dropped uncommitted (an error, a panic, an interrupt that
+/// unwinds). The writer is handed out separately so that any writer can own it.
+struct Pending {
+    tmp: PathBuf,
+    path: PathBuf,
+    committed: bool,
+}
+
+type FileWriter = BufWriter<fs::File>;
+
+impl Pending {
+    fn create(path: &Path) -> Result<(Pending, FileWriter)> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !dir.is_dir() {
+            fs::create_dir_all(&dir).map_err(|e| Error::Output { what: dir.display().to_string(), source: e })?;
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.kgraph-{}.tmp", std::process::id()));
+        let file = fs::File::create(&tmp).map_err(|e| Error::Output { what: tmp.display().to_string(), source: e })?;
+        let pending = Pending { tmp, path: path.to_path_buf(), committed: false };
+        Ok((pending, BufWriter::with_capacity(1 << 16, file)))
+    }
+
+    fn what(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// Renames into place a temporary file whose writer was flushed and dropped.
+    fn finish_flushed(mut self) -> Result<()> {
+        let file = fs::OpenOptions::new().write(true).open(&self.tmp).map_err(|e| self.error(e))?;
+        file.sync_all().map_err(|e| self.error(e))?;
+        fs::rename(&self.tmp, &self.path).map_err(|e| self.error(e))?;
+        self.committed = true;
+        Ok(())
+    }
+
+    fn error(&self, e: io::Error) -> Error {
+        Error::Output { what: self.what(), source: e }
+    }
+
+    /// Flushes, syncs and renames the temporary file into place.
+    fn commit(mut self, writer: FileWriter) -> Result<()> {
+        let file = writer.into_inner().map_err(|e| self.error(e.into_error()))?;
+        file.sync_all().map_err(|e| self.error(e))?;
+        drop(file);
+        fs::rename(&self.tmp, &self.path).map_err(|e| self.error(e))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes a whole file atomically.
+fn write_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let (p, mut w) = Pending::create(path)?;
+    f(&mut w).map_err(|e| p.error(e))?;
+    p.commit(w)
+}
+
+fn progress(quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} documents, {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar
+}
+
+fn report_reading(reader: &Reader, quiet: bool) {
+    let r = reader.report();
+    const MAX: usize = 20;
+    for w in r.warnings.iter().take(MAX) {
+        eprintln!("kgraph: warning: {w}");
+    }
+    if r.warnings.len() > MAX {
+        eprintln!("kgraph: warning: ... and {} more warnings", r.warnings.len() - MAX);
+    }
+    if !r.skipped_files.is_empty() {
+        let first: Vec<String> = r.skipped_files.iter().take(3).map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "kgraph: warning: skipped {} file(s) that are not .txt, .md or .jsonl: {}{}",
+            r.skipped_files.len(),
+            first.join(", "),
+            if r.skipped_files.len() > 3 { ", ..." } else { "" }
+        );
+    }
+    if !quiet && r.skipped_records > 0 {
+        eprintln!("kgraph: skipped {} malformed record(s) (--skip-bad)", r.skipped_records);
+    }
+}
+
+fn build(cfg: BuildConfig) -> Result<()> {
+    let started = Instant::now();
+    let dict = load_dictionary(&cfg.dict, cfg.quiet)?;
+    let pipeline = Pipeline::new(dict, cfg.build)?;
+    let mut reader = Reader::open(&cfg.inputs, cfg.read)?;
+
+    // mentions.csv streams to a temporary file while the corpus is read.
+    let mut mention_files: Vec<(Pending, export::csv::MentionsWriter<FileWriter>)> = Vec::new();
+    for t in &cfg.targets {
+        if let Target::CsvDir(dir) = t {
+            fs::create_dir_all(dir).map_err(|e| Error::Output { what: dir.display().to_string(), source: e })?;
+            let (p, file) = Pending::create(&dir.join("mentions.csv"))?;
+            let w = export::csv::MentionsWriter::new(file, &cfg.export).map_err(|e| p.error(e))?;
+            mention_files.push((p, w));
+        }
+    }
+
+    let bar = progress(cfg.quiet);
+    let mut bytes = 0usize;
+    let dict = pipeline.dictionary();
+    let graph = {
+        let reader = reader.by_ref();
+        pipeline.run(reader, |doc: &Document, tagged: &TaggedDocument| {
+            bytes += doc.text.len();
+            bar.inc(1);
+            if bar.position() % 64 == 0 {
+                bar.set_message(format!("{:.1} MB", bytes as f64 / 1e6));
+            }
+            for (pending, w) in &mut mention_files {
+                for m in &tagged.mentions {
+                    w.write(doc, dict, m).map_err(|e| pending.error(e))?;
+                }
+            }
+            Ok(())
+        })?
+    };
+    bar.finish_and_clear();
+    report_reading(&reader, cfg.quiet);
+
+    for (pending, w) in mention_files {
+        let file = w.finish().map_err(|e| pending.error(e))?;
+        pending.commit(file)?;
+    }
+    let mut written = Vec::new();
+    for t in &cfg.targets {
+        write_target(t, &graph, &cfg.export)?;
+        written.push(match t {
+            Target::Stdout(_) => "stdout".to_string(),
+            Target::File(p, _) | Target::CsvDir(p) => p.display().to_string(),
+        });
+    }
+    if !cfg.quiet {
+        let co = graph.edges().filter(|(_, _, e)| !e.kind.directed()).count();
+        eprintln!(
+            "kgraph: {} documents, {} mentions, {} nodes, {} co-occurrence edges ({} window), {} relation edges in {:.2} s; wrote {}",
+            graph.totals.documents,
+            graph.totals.mentions,
+            graph.graph.node_count(),
+            co,
+            graph.window.name(),
+            graph.graph.edge_count() - co,
+            started.elapsed().as_secs_f64(),
+            written.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn write_target(t: &Target, graph: &KnowledgeGraph, opts: &ExportOptions) -> Result<()> {
+    match t {
+        Target::Stdout(format) => {
+            let stdout = io::stdout();
+            let mut w = BufWriter::new(stdout.lock());
+            export::write(*format, graph, opts, &mut w)
+                .and_then(|()| w.flush())
+                .map_err(|e| Error::Output { what: "stdout".into(), source: e })
+        }
+        Target::File(path, format) => write_file(path, |w| export::write(*format, graph, opts, w)),
+        Target::CsvDir(dir) => {
+            write_file(&dir.join("nodes.csv"), |w| export::csv::write_nodes(graph, opts, w))?;
+            write_file(&dir.join("edges.csv"), |w| export::csv::write_edges(graph, opts, w))
+        }
+    }
+}
+
+/// One mention as a JSON Lines record.
+fn mention_json(doc: &Document, dict: &Dictionary, m: &Mention) -> serde_json::Value {
+    let e = &dict.entities[m.entity as usize];
+    serde_json::json!({
+        "document": doc.id,
+        "date": doc.date.map(|d| d.to_string()),
+        "entity": e.id,
+        "label": e.label,
+        "type": e.kind,
+        "kind": m.kind.name(),
+        "surface": &doc.text[m.start..m.end],
+        "sentence": m.sentence,
+        "paragraph": m.paragraph,
+        "start": m.start,
+        "end": m.end,
+        "char_start": m.char_start,
+        "char_end": m.char_end,
+        "source": doc.source,
+    })
+}
+
+fn tag(args: TagArgs) -> Result<()> {
+    let inputs = inputs(&args.read)?;
+    let read = read_options(&args.read)?;
+    let dict = load_dictionary(&args.dict, args.read.quiet)?;
+    let options = BuildOptions {
+        tag: TagOptions { dedup_paragraphs: !args.read.keep_repeats, drop_furniture: !args.read.keep_furniture },
+        ..BuildOptions::default()
+    };
+    let pipeline = Pipeline::new(dict, options)?;
+    let mut reader = Reader::open(&inputs, read)?;
+    let export_opts = ExportOptions { csv_formula_guard: !args.no_formula_guard, ..ExportOptions::default() };
+    let what = args.output.as_ref().map_or("stdout".to_string(), |p| p.display().to_string());
+    let out_err = |e: io::Error| Error::Output { what: what.clone(), source: e };
+
+    let (pending, mut sink): (Option<Pending>, Box<dyn Write>) = match &args.output {
+        Some(path) => {
+            let (p, w) = Pending::create(path)?;
+            (Some(p), Box::new(w))
+        }
+        None => (None, Box::new(BufWriter::new(io::stdout().lock()))),
+    };
+    let dict = pipeline.dictionary();
+    match args.format {
+        TagFormat::Csv => {
+            let mut w = export::csv::MentionsWriter::new(&mut sink, &export_opts).map_err(out_err)?;
+            pipeline.run(reader.by_ref(), |doc, tagged| {
+                for m in &tagged.mentions {
+                    w.write(doc, dict, m).map_err(out_err)?;
+                }
+                Ok(())
+            })?;
+            w.finish().map_err(out_err)?;
+        }
+        TagFormat::Jsonl => {
+            pipeline.run(reader.by_ref(), |doc, tagged| {
+                for m in &tagged.mentions {
+                    serde_json::to_writer(&mut sink, &mention_json(doc, dict, m))
+                        .map_err(io::Error::from)
+                        .map_err(out_err)?;
+                    sink.write_all(b"\n").map_err(out_err)?;
+                }
+                Ok(())
+            })?;
+        }
+    }
+    sink.flush().map_err(out_err)?;
+    report_reading(&reader, args.read.quiet);
+    if let Some(p) = pending {
+        // The boxed writer is the file's BufWriter, already flushed: sync and rename.
+        drop(sink);
+        p.finish_flushed()?;
+    }
+    Ok(())
+}
+
+fn dict_check(files: &[PathBuf], with_default: bool) -> Result<i32> {
+    let mut b = Builder::default();
+    let name = if files.is_empty() || with_default {
+        b.add_embedded()?;
+        "the embedded dictionary".to_string()
+    } else {
+        String::new()
+    };
+    for f in files {
+        b.add_path(f)?;
+    }
+    let dict = b.finish()?;
+    let problems = dictionary::lint(&dict);
+    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+    for p in &problems {
+        let sev = if p.severity == Severity::Error { "error" } else { "warning" };
+        println!("{}: {sev}: {}", p.at, p.message);
+    }
+    let what = if files.is_empty() {
+        name
+    } else {
+        files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+    };
+    eprintln!(
+        "kgraph: {what}: {} entities, {} offices, {} error(s), {} warning(s)",
+        dict.entities.len(),
+        dict.offices.len(),
+        errors,
+        problems.len() - errors
+    );
+    Ok(if errors > 0 { 1 } else { 0 })
+}
+
+fn dict_export(format: DictFormat) -> Result<()> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let err = |e: io::Error| Error::Output { what: "stdout".into(), source: e };
+    match format {
+        DictFormat::Json => out.write_all(dictionary::DEFAULT_JSON.as_bytes()).map_err(err)?,
+        DictFormat::Csv => {
+            let dict = Dictionary::embedded()?;
+            let dropped = dictionary::write_csv(&dict, &mut out).map_err(err)?;
+            if dropped > 0 {
+                eprintln!(
+                    "kgraph: warning: {dropped} role(s) and {} office(s) cannot be written as CSV; use --format json to keep them",
+                    dict.offices.len()
+                );
+            }
+        }
+    }
+    out.flush().map_err(err)
+}

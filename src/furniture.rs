@@ -1,0 +1,211 @@
+//! Page furniture: the lines of a scraped web page that are not the article.
+//!
+//! This module owns [`is_furniture`] and [`furniture`], which judge paragraphs (lines) of a
+//! document: menus, photo credits, share and print links, donation widgets, "top of page"
+//! markers, bare prices, and the block of teasers for other stories that pages append after
+//! a "More from ..." or "Related" line. The tagger skips such paragraphs (unless told to
+//! keep them) so that they neither add mentions nor inflate co-occurrence counts. Headlines
+//! and short lines of real text are kept: a line is furniture only when it matches one of
+//! the patterns below, never for being short. This module knows nothing of entities.
+
+/// Lines that start a block of links to other stories: everything after them is teasers.
+const TEASER_HEADERS: &[&str] = &[
+    "more from",
+    "related",
+    "related articles",
+    "related stories",
+    "related posts",
+    "recommended",
+    "recommended for you",
+    "read more",
+    "read next",
+    "you may also like",
+    "you might also like",
+    "most popular",
+    "most read",
+    "trending",
+    "also read",
+    "latest news",
+    "more stories",
+];
+
+/// Whole lines that are furniture (compared in lower case, trailing punctuation ignored).
+const FURNITURE_LINES: &[&str] = &[
+    "top of page",
+    "bottom of page",
+    "go back",
+    "back to top",
+    "print",
+    "print version",
+    "email",
+    "share",
+    "share this",
+    "share this article",
+    "advertisement",
+    "sponsored",
+    "subscribe",
+    "sign up",
+    "log in",
+    "login",
+    "menu",
+    "search",
+    "skip to content",
+    "skip to main content",
+    "recent features",
+    "comments",
+    "leave a comment",
+    "newsletter",
+];
+
+/// Phrases that mark a line as furniture wherever they appear in it.
+const FURNITURE_PHRASES: &[&str] = &[
+    "javascript",
+    "your browser",
+    "cookies",
+    "cookie policy",
+    "all rights reserved",
+    "copyright ©",
+    "(c) copyright",
+    "print version",
+    "email article",
+    "new window",
+    "consider helping us",
+    "support our journalism",
+    "donate",
+    "subscribe to",
+    "sign up for",
+    "jobs board",
+    "follow us on",
+    "click here",
+    "terms of use",
+    "privacy policy",
+];
+
+/// Line openings of photo and image credits.
+const CREDIT_PREFIXES: &[&str] = &[
+    "credit:",
+    "photo:",
+    "photo credit",
+    "image:",
+    "image credit",
+    "picture:",
+    "source: getty",
+    "(photo",
+    "(image",
+    "file photo",
+];
+
+fn simplify(line: &str) -> String {
+    line.trim()
+        .trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace())
+        .to_lowercase()
+}
+
+/// Whether one line, on its own, is page furniture.
+pub fn is_furniture(line: &str) -> bool {
+    let l = simplify(line);
+    if l.is_empty() {
+        return false;
+    }
+    // A price or counter with no words ("2,500 $", "0 $").
+    if !line.chars().any(char::is_alphabetic) {
+        return line.chars().any(|c| c.is_ascii_digit() || "$€£¥%".contains(c));
+    }
+    if FURNITURE_LINES.contains(&l.as_str()) {
+        return true;
+    }
+    if CREDIT_PREFIXES.iter().any(|p| l.starts_with(p)) {
+        return true;
+    }
+    if l.len() < 200 && FURNITURE_PHRASES.iter().any(|p| l.contains(p)) {
+        return true;
+    }
+    // Photo credits at the end of a caption: ".../Pool Photo via AP", "Reuters/File Photo".
+    if l.len() < 120 && (l.contains(" via ap") || l.contains(" via reuters") || l.contains("/file photo")) {
+        return true;
+    }
+    false
+}
+
+fn is_teaser_header(line: &str) -> bool {
+    let l = simplify(line);
+    TEASER_HEADERS.iter().any(|h| {
+        l == *h || (l.starts_with(h) && l.len() < h.len() + 40 && l[h.len()..].starts_with(' ') && *h == "more from")
+    })
+}
+
+/// Judges every paragraph of a document: `true` for furniture. `paragraphs` are the
+/// paragraph texts in order; a teaser header in the last third of the document makes it and
+/// everything after it furniture.
+pub fn furniture<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<bool> {
+    let paragraphs: Vec<&str> = paragraphs.into_iter().collect();
+    let n = paragraphs.len();
+    let mut out: Vec<bool> = paragraphs.iter().map(|p| is_furniture(p)).collect();
+    if let Some(start) = paragraphs
+        .iter()
+        .enumerate()
+        .position(|(i, p)| i * 3 >= n.saturating_sub(1) && n >= 3 && is_teaser_header(p))
+    {
+        for f in &mut out[start..] {
+            *f = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn furniture_lines_from_the_seeds() {
+        for line in [
+            "Your browser is not Javascript enable or you have turn it off. We recommend you to activate for better security reason",
+            "Print Version - new window Email article",
+            "Go back",
+            "Credit: Kazuhiro Nogi/Pool Photo via AP",
+            "Try The Diplomat's jobs board.",
+            "2,500 $",
+            "0 $",
+            "Do you like this content? Consider helping us!",
+            "top of page",
+            "bottom of page",
+            "Recent Features",
+        ] {
+            assert!(is_furniture(line), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn article_text_is_kept() {
+        for line in [
+            "South Korea and Japan: Where to From Here?",
+            "US Wants To Unite Japan And South Korea Into Alliance Against China: Report",
+            "East Asia's Alliances Are Falling Apart",
+            "2019 strained old ties to the breaking point.",
+            "Seoul announced it would terminate GSOMIA.",
+            "The Print and Broadcast Act was debated in Seoul.",
+            "Jack Butcher",
+            "1.     Abe takes shine off Moon summit, Australian, 26 December 2019.",
+        ] {
+            assert!(!is_furniture(line), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn teasers_after_more_from_are_furniture() {
+        let paras = [
+            "East Asia's Alliances Are Falling Apart",
+            "Japan and South Korea argued.",
+            "Washington watched.",
+            "Tokyo and Seoul both already support boosting military expenditures.",
+            "More from Foreign Policy",
+            "Russians Are Unraveling Before Our Eyes",
+            "China, Russia, and their autocratic friends are leading another epic clash.",
+        ];
+        assert_eq!(furniture(paras), [false, false, false, false, true, true, true]);
+        // A "Related" line early in the text does not swallow the article.
+        let early = ["Related", "Japan and South Korea argued.", "Washington watched.", "More text.", "End."];
+        assert_eq!(furniture(early), [false, false, false, false, false]);
+    }
+}

@@ -1,0 +1,223 @@
+//! Running the stages over a corpus: read, tag, count, merge.
+//!
+//! This module owns [`Pipeline`], which tags documents in parallel batches (rayon), hands each
+//! tagged document to a caller's callback in input order (so mentions can stream to disk), and
+//! merges per-document partial graphs into one [`KnowledgeGraph`]. Memory holds one batch of
+//! documents plus the graph counts, never the corpus. The output does not depend on the
+//! number of threads: batches are cut by input order and merging is order-independent.
+//! It does not parse options or write files; the binary does.
+
+use rayon::prelude::*;
+
+use crate::corpus::Document;
+use crate::dictionary::Dictionary;
+use crate::error::Result;
+use crate::graph::{KnowledgeGraph, PartialGraph, Window};
+use crate::tagger::{TagOptions, TaggedDocument, Tagger};
+
+/// What a build counts and how.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildOptions {
+    /// The co-occurrence window.
+    pub window: Window,
+    /// Co-occurrence edges seen in fewer windows are dropped.
+    pub min_weight: u64,
+    /// Tagging options.
+    pub tag: TagOptions,
+    /// Documents per parallel batch (bounded by `batch_bytes` too).
+    pub batch_docs: usize,
+    /// Text bytes per parallel batch.
+    pub batch_bytes: usize,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            window: Window::Sentence,
+            min_weight: 1,
+            tag: TagOptions::default(),
+            batch_docs: 4096,
+            batch_bytes: 16 << 20,
+        }
+    }
+}
+
+/// A dictionary compiled for tagging, with the options of one build.
+pub struct Pipeline {
+    dict: Dictionary,
+    tagger: Tagger,
+    options: BuildOptions,
+}
+
+/// Counts one tagged document into a partial graph.
+pub fn count_document(doc: &Document, tagged: &TaggedDocument, window: Window) -> PartialGraph {
+    let mut windows: Vec<Vec<u32>> = Vec::new();
+    let mut current: Option<u32> = None;
+    for m in &tagged.mentions {
+        let key = match window {
+            Window::Sentence => m.sentence,
+            Window::Paragraph => m.paragraph,
+            Window::Document => 0,
+        };
+        if current != Some(key) {
+            windows.push(Vec::new());
+            current = Some(key);
+        }
+        if let Some(w) = windows.last_mut() {
+            w.push(m.entity);
+        }
+    }
+    PartialGraph::from_document(doc.date, tagged.mentions.iter().map(|m| m.entity), windows, [])
+}
+
+impl Pipeline {
+    /// Compiles the dictionary.
+    pub fn new(dict: Dictionary, options: BuildOptions) -> Result<Pipeline> {
+        let tagger = Tagger::with_options(&dict, options.tag)?;
+        Ok(Pipeline { dict, tagger, options })
+    }
+
+    /// The dictionary in use.
+    pub fn dictionary(&self) -> &Dictionary {
+        &self.dict
+    }
+
+    /// The compiled matcher.
+    pub fn tagger(&self) -> &Tagger {
+        &self.tagger
+    }
+
+    /// Runs over documents: each is tagged (in parallel), `each` sees every document and its
+    /// mentions in input order, and the counts are merged into the graph. The first error
+    /// from the input or from `each` stops the run.
+    pub fn run<I, F>(&self, docs: I, mut each: F) -> Result<KnowledgeGraph>
+    where
+        I: IntoIterator<Item = Result<Document>>,
+        F: FnMut(&Document, &TaggedDocument) -> Result<()>,
+    {
+        let mut total = PartialGraph::default();
+        let mut docs = docs.into_iter();
+        loop {
+            let mut batch = Vec::new();
+            let mut bytes = 0;
+            while batch.len() < self.options.batch_docs && bytes < self.options.batch_bytes {
+                match docs.next() {
+                    Some(doc) => {
+                        let doc = doc?;
+                        bytes += doc.text.len();
+                        batch.push(doc);
+                    }
+                    None => break,
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
+            let window = self.options.window;
+            let results: Vec<(TaggedDocument, PartialGraph)> = batch
+                .par_iter()
+                .map(|doc| {
+                    let tagged = self.tagger.tag(doc);
+                    let partial = count_document(doc, &tagged, window);
+                    (tagged, partial)
+                })
+                .collect();
+            for (doc, (tagged, partial)) in batch.iter().zip(results) {
+                each(doc, &tagged)?;
+                total.merge(partial);
+            }
+        }
+        Ok(total.finish(&self.dict, self.options.window, self.options.min_weight))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Date;
+    use crate::dictionary::Builder;
+    use crate::graph::EdgeKind;
+
+    fn pipeline(window: Window) -> Pipeline {
+        let mut b = Builder::default();
+        b.add_csv(
+            "t.csv",
+            "id,type,label,aliases\njp,country,Japan,Tokyo\nkr,country,South Korea,Seoul\nus,country,United States,Washington\n",
+        )
+        .unwrap();
+        Pipeline::new(b.finish().unwrap(), BuildOptions { window, ..BuildOptions::default() }).unwrap()
+    }
+
+    fn docs() -> Vec<Result<Document>> {
+        vec![
+            Ok(Document::new("a", "Japan and South Korea. Tokyo and Seoul and Washington.\nJapan alone.")
+                .with_date(Date::new(2019, 7, 1).unwrap())),
+            Ok(Document::new("b", "Seoul and Washington.").with_date(Date::new(2019, 11, 22).unwrap())),
+        ]
+    }
+
+    #[test]
+    fn sentence_window_counts_windows_documents_and_dates() {
+        let g = pipeline(Window::Sentence).run(docs(), |_, _| Ok(())).unwrap();
+        let ids: Vec<&str> = g.nodes().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["jp", "kr", "us"]);
+        let edges: Vec<(&str, &str, u64, u64)> =
+            g.edges().map(|(s, t, e)| (s.id.as_str(), t.id.as_str(), e.weight, e.documents)).collect();
+        assert_eq!(edges, [("jp", "kr", 2, 1), ("jp", "us", 1, 1), ("kr", "us", 2, 2)]);
+        let (_, _, kr_us) = g.edges().nth(2).unwrap();
+        assert_eq!(kr_us.first_seen, Date::new(2019, 7, 1));
+        assert_eq!(kr_us.last_seen, Date::new(2019, 11, 22));
+        assert_eq!(g.totals.windows, 4);
+        assert_eq!(g.totals.mentions, 8);
+        let jp = g.nodes().next().unwrap();
+        assert_eq!((jp.mentions, jp.documents, jp.windows), (3, 1, 3));
+        // jp in 3 of 4 windows, kr in 3, together in 2: PMI = log2(2*4 / (3*3)).
+        let (_, _, jp_kr) = g.edges().next().unwrap();
+        let m = jp_kr.measures.unwrap();
+        assert!((m.pmi - (8.0f64 / 9.0).log2()).abs() < 1e-12);
+        assert!((m.jaccard - 0.5).abs() < 1e-12);
+        assert!((m.dice - 2.0 * 2.0 / 6.0).abs() < 1e-12);
+        assert!(g.edges().all(|(_, _, e)| e.kind == EdgeKind::Cooccurrence));
+    }
+
+    #[test]
+    fn wider_windows_and_min_weight() {
+        let g = pipeline(Window::Document).run(docs(), |_, _| Ok(())).unwrap();
+        let w: Vec<u64> = g.edges().map(|(_, _, e)| e.weight).collect();
+        assert_eq!(w, [1, 1, 2]);
+        let g = pipeline(Window::Paragraph).run(docs(), |_, _| Ok(())).unwrap();
+        assert_eq!(g.totals.windows, 3);
+        let mut p = pipeline(Window::Sentence);
+        p.options.min_weight = 2;
+        let g = p.run(docs(), |_, _| Ok(())).unwrap();
+        assert_eq!(g.graph.edge_count(), 2);
+        assert_eq!(g.graph.node_count(), 3, "nodes stay when their edges are dropped");
+    }
+
+    #[test]
+    fn batches_and_order_do_not_change_the_graph() {
+        let p = pipeline(Window::Sentence);
+        let whole = p.run(docs(), |_, _| Ok(())).unwrap();
+        let mut small = pipeline(Window::Sentence);
+        small.options.batch_docs = 1;
+        let mut seen = Vec::new();
+        let one_by_one = small
+            .run(docs(), |d, _| {
+                seen.push(d.id.clone());
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(seen, ["a", "b"]);
+        let reversed = p.run(docs().into_iter().rev(), |_, _| Ok(())).unwrap();
+        for g in [&one_by_one, &reversed] {
+            assert_eq!(format!("{:?}", g.graph), format!("{:?}", whole.graph));
+        }
+    }
+
+    #[test]
+    fn the_first_input_error_stops_the_run() {
+        let p = pipeline(Window::Sentence);
+        let docs = vec![Ok(Document::new("a", "Japan")), Err(crate::Error::Config("boom".into()))];
+        assert!(p.run(docs, |_, _| Ok(())).is_err());
+    }
+}
