@@ -36,7 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "Seoul said it would end GSOMIA with Tokyo. Japanese officials regretted it.",
     )
     .with_date(Date::new(2019, 8, 22).ok_or("bad date")?))];
-    let graph = pipeline.run(docs, |_, _| Ok(()))?;
+    let graph = pipeline.run(docs, |_, _, _| Ok(()))?;
     dot::write_dot(&graph, &ExportOptions::default(), std::io::stdout().lock())?;
     Ok(())
 }

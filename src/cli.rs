@@ -20,6 +20,7 @@ use kgraph::error::{Error, Result};
 use kgraph::export::{self, EdgeSelection, ExportOptions, Format};
 use kgraph::graph::{KnowledgeGraph, Window};
 use kgraph::pipeline::{BuildOptions, Pipeline};
+use kgraph::relations::Relation;
 use kgraph::tagger::{Mention, TagOptions, TaggedDocument};
 
 /// Builds knowledge graphs from news articles: entities from a dictionary, linked by
@@ -479,7 +480,7 @@ fn build(cfg: BuildConfig) -> Result<()> {
     let dict = pipeline.dictionary();
     let graph = {
         let reader = reader.by_ref();
-        pipeline.run(reader, |doc: &Document, tagged: &TaggedDocument| {
+        pipeline.run(reader, |doc: &Document, tagged: &TaggedDocument, _relations: &[Relation]| {
             bytes += doc.text.len();
             bar.inc(1);
             if bar.position() % 64 == 0 {
@@ -588,7 +589,7 @@ fn tag(args: TagArgs) -> Result<()> {
     match args.format {
         TagFormat::Csv => {
             let mut w = export::csv::MentionsWriter::new(&mut sink, &export_opts).map_err(out_err)?;
-            pipeline.run(reader.by_ref(), |doc, tagged| {
+            pipeline.run(reader.by_ref(), |doc, tagged, _| {
                 for m in &tagged.mentions {
                     w.write(doc, dict, m).map_err(out_err)?;
                 }
@@ -597,7 +598,7 @@ fn tag(args: TagArgs) -> Result<()> {
             w.finish().map_err(out_err)?;
         }
         TagFormat::Jsonl => {
-            pipeline.run(reader.by_ref(), |doc, tagged| {
+            pipeline.run(reader.by_ref(), |doc, tagged, _| {
                 for m in &tagged.mentions {
                     serde_json::to_writer(&mut sink, &mention_json(doc, dict, m))
                         .map_err(io::Error::from)

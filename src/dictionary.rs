@@ -515,12 +515,12 @@ fn join_path(base: &str, rest: &str) -> String {
 }
 
 /// Finds the line of a JSON key or of an entity's `"id": "..."`, for messages.
-struct LineFinder<'a> {
+pub(crate) struct LineFinder<'a> {
     text: &'a str,
 }
 
 impl<'a> LineFinder<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         LineFinder { text }
     }
 
@@ -528,12 +528,12 @@ impl<'a> LineFinder<'a> {
         1 + self.text.as_bytes()[..byte].iter().filter(|&&b| b == b'\n').count() as u64
     }
 
-    fn key(&self, key: &str) -> Option<u64> {
+    pub(crate) fn key(&self, key: &str) -> Option<u64> {
         let needle = serde_json::to_string(key).ok()?;
         self.text.find(&needle).map(|i| self.line_at(i))
     }
 
-    fn id(&self, id: &str) -> Option<u64> {
+    pub(crate) fn id(&self, id: &str) -> Option<u64> {
         let needle = serde_json::to_string(id).ok()?;
         let mut from = 0;
         while let Some(i) = self.text[from..].find("\"id\"") {

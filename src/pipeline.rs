@@ -13,6 +13,7 @@ use crate::corpus::Document;
 use crate::dictionary::Dictionary;
 use crate::error::Result;
 use crate::graph::{KnowledgeGraph, PartialGraph, Window};
+use crate::relations::{Relation, RuleSet};
 use crate::tagger::{TagOptions, TaggedDocument, Tagger};
 
 /// What a build counts and how.
@@ -46,11 +47,12 @@ impl Default for BuildOptions {
 pub struct Pipeline {
     dict: Dictionary,
     tagger: Tagger,
+    rules: RuleSet,
     options: BuildOptions,
 }
 
-/// Counts one tagged document into a partial graph.
-pub fn count_document(doc: &Document, tagged: &TaggedDocument, window: Window) -> PartialGraph {
+/// Counts one tagged document and its relations into a partial graph.
+pub fn count_document(doc: &Document, tagged: &TaggedDocument, relations: &[Relation], window: Window) -> PartialGraph {
     let mut windows: Vec<Vec<u32>> = Vec::new();
     let mut current: Option<u32> = None;
     for m in &tagged.mentions {
@@ -67,14 +69,30 @@ pub fn count_document(doc: &Document, tagged: &TaggedDocument, window: Window) -
             w.push(m.entity);
         }
     }
-    PartialGraph::from_document(doc.date, tagged.mentions.iter().map(|m| m.entity), windows, [])
+    PartialGraph::from_document(
+        doc.date,
+        tagged.mentions.iter().map(|m| m.entity),
+        windows,
+        relations.iter().map(Relation::key),
+    )
 }
 
 impl Pipeline {
-    /// Compiles the dictionary.
+    /// Compiles the dictionary, with the embedded relation rules.
     pub fn new(dict: Dictionary, options: BuildOptions) -> Result<Pipeline> {
+        Pipeline::with_rules(dict, RuleSet::embedded()?, options)
+    }
+
+    /// Compiles the dictionary, with these relation rules (an empty [`RuleSet`] finds none).
+    pub fn with_rules(dict: Dictionary, rules: RuleSet, options: BuildOptions) -> Result<Pipeline> {
+        rules.check_types(&dict)?;
         let tagger = Tagger::with_options(&dict, options.tag)?;
-        Ok(Pipeline { dict, tagger, options })
+        Ok(Pipeline { dict, tagger, rules, options })
+    }
+
+    /// The relation rules in use.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
     }
 
     /// The dictionary in use.
@@ -87,13 +105,13 @@ impl Pipeline {
         &self.tagger
     }
 
-    /// Runs over documents: each is tagged (in parallel), `each` sees every document and its
-    /// mentions in input order, and the counts are merged into the graph. The first error
-    /// from the input or from `each` stops the run.
+    /// Runs over documents: each is tagged and its relations found (in parallel), `each`
+    /// sees every document with its mentions and relations in input order, and the counts
+    /// are merged into the graph. The first error from the input or from `each` stops the run.
     pub fn run<I, F>(&self, docs: I, mut each: F) -> Result<KnowledgeGraph>
     where
         I: IntoIterator<Item = Result<Document>>,
-        F: FnMut(&Document, &TaggedDocument) -> Result<()>,
+        F: FnMut(&Document, &TaggedDocument, &[Relation]) -> Result<()>,
     {
         let mut total = PartialGraph::default();
         let mut docs = docs.into_iter();
@@ -114,16 +132,17 @@ impl Pipeline {
                 break;
             }
             let window = self.options.window;
-            let results: Vec<(TaggedDocument, PartialGraph)> = batch
+            let results: Vec<(TaggedDocument, Vec<Relation>, PartialGraph)> = batch
                 .par_iter()
                 .map(|doc| {
                     let tagged = self.tagger.tag(doc);
-                    let partial = count_document(doc, &tagged, window);
-                    (tagged, partial)
+                    let relations = self.rules.extract(doc, &tagged, &self.dict);
+                    let partial = count_document(doc, &tagged, &relations, window);
+                    (tagged, relations, partial)
                 })
                 .collect();
-            for (doc, (tagged, partial)) in batch.iter().zip(results) {
-                each(doc, &tagged)?;
+            for (doc, (tagged, relations, partial)) in batch.iter().zip(results) {
+                each(doc, &tagged, &relations)?;
                 total.merge(partial);
             }
         }
@@ -145,7 +164,8 @@ mod tests {
             "id,type,label,aliases\njp,country,Japan,Tokyo\nkr,country,South Korea,Seoul\nus,country,United States,Washington\n",
         )
         .unwrap();
-        Pipeline::new(b.finish().unwrap(), BuildOptions { window, ..BuildOptions::default() }).unwrap()
+        let options = BuildOptions { window, ..BuildOptions::default() };
+        Pipeline::with_rules(b.finish().unwrap(), RuleSet::default(), options).unwrap()
     }
 
     fn docs() -> Vec<Result<Document>> {
@@ -158,7 +178,7 @@ mod tests {
 
     #[test]
     fn sentence_window_counts_windows_documents_and_dates() {
-        let g = pipeline(Window::Sentence).run(docs(), |_, _| Ok(())).unwrap();
+        let g = pipeline(Window::Sentence).run(docs(), |_, _, _| Ok(())).unwrap();
         let ids: Vec<&str> = g.nodes().map(|n| n.id.as_str()).collect();
         assert_eq!(ids, ["jp", "kr", "us"]);
         let edges: Vec<(&str, &str, u64, u64)> =
@@ -181,15 +201,44 @@ mod tests {
     }
 
     #[test]
+    fn relations_become_directed_edges_after_the_cooccurrences() {
+        let mut b = Builder::default();
+        b.add_csv("t.csv", "id,type,label,aliases\njp,country,Japan,Tokyo\nkr,country,South Korea,Seoul\n").unwrap();
+        let p = Pipeline::new(b.finish().unwrap(), BuildOptions::default()).unwrap();
+        let mut found = 0;
+        let docs = vec![
+            Ok(Document::new("a", "Japan placed export controls on South Korea.")),
+            Ok(Document::new("b", "Tokyo imposed export curbs on Seoul. Japan did not criticise Seoul.")),
+        ];
+        let g = p.run(docs, |_, _, r| {
+            found += r.len();
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(found, 3);
+        let rels: Vec<(&str, &str, &str, u64, bool)> = g
+            .edges()
+            .filter(|(_, _, e)| e.kind == EdgeKind::Relation)
+            .map(|(s, t, e)| {
+                let r = e.relation.as_ref().unwrap();
+                (s.id.as_str(), t.id.as_str(), r.relation.as_str(), e.weight, r.negated)
+            })
+            .collect();
+        assert_eq!(rels, [("jp", "kr", "criticises", 1, true), ("jp", "kr", "restricts_trade", 2, false)]);
+        let kinds: Vec<EdgeKind> = g.edges().map(|(_, _, e)| e.kind).collect();
+        assert_eq!(kinds, [EdgeKind::Cooccurrence, EdgeKind::Relation, EdgeKind::Relation]);
+    }
+
+    #[test]
     fn wider_windows_and_min_weight() {
-        let g = pipeline(Window::Document).run(docs(), |_, _| Ok(())).unwrap();
+        let g = pipeline(Window::Document).run(docs(), |_, _, _| Ok(())).unwrap();
         let w: Vec<u64> = g.edges().map(|(_, _, e)| e.weight).collect();
         assert_eq!(w, [1, 1, 2]);
-        let g = pipeline(Window::Paragraph).run(docs(), |_, _| Ok(())).unwrap();
+        let g = pipeline(Window::Paragraph).run(docs(), |_, _, _| Ok(())).unwrap();
         assert_eq!(g.totals.windows, 3);
         let mut p = pipeline(Window::Sentence);
         p.options.min_weight = 2;
-        let g = p.run(docs(), |_, _| Ok(())).unwrap();
+        let g = p.run(docs(), |_, _, _| Ok(())).unwrap();
         assert_eq!(g.graph.edge_count(), 2);
         assert_eq!(g.graph.node_count(), 3, "nodes stay when their edges are dropped");
     }
@@ -197,18 +246,18 @@ mod tests {
     #[test]
     fn batches_and_order_do_not_change_the_graph() {
         let p = pipeline(Window::Sentence);
-        let whole = p.run(docs(), |_, _| Ok(())).unwrap();
+        let whole = p.run(docs(), |_, _, _| Ok(())).unwrap();
         let mut small = pipeline(Window::Sentence);
         small.options.batch_docs = 1;
         let mut seen = Vec::new();
         let one_by_one = small
-            .run(docs(), |d, _| {
+            .run(docs(), |d, _, _| {
                 seen.push(d.id.clone());
                 Ok(())
             })
             .unwrap();
         assert_eq!(seen, ["a", "b"]);
-        let reversed = p.run(docs().into_iter().rev(), |_, _| Ok(())).unwrap();
+        let reversed = p.run(docs().into_iter().rev(), |_, _, _| Ok(())).unwrap();
         for g in [&one_by_one, &reversed] {
             assert_eq!(format!("{:?}", g.graph), format!("{:?}", whole.graph));
         }
@@ -218,6 +267,6 @@ mod tests {
     fn the_first_input_error_stops_the_run() {
         let p = pipeline(Window::Sentence);
         let docs = vec![Ok(Document::new("a", "Japan")), Err(crate::Error::Config("boom".into()))];
-        assert!(p.run(docs, |_, _| Ok(())).is_err());
+        assert!(p.run(docs, |_, _, _| Ok(())).is_err());
     }
 }
