@@ -20,7 +20,7 @@ use kgraph::error::{Error, Result};
 use kgraph::export::{self, EdgeSelection, ExportOptions, Format};
 use kgraph::graph::{KnowledgeGraph, Window};
 use kgraph::pipeline::{BuildOptions, Pipeline};
-use kgraph::relations::Relation;
+use kgraph::relations::{Relation, RuleSet};
 use kgraph::tagger::{Mention, TagOptions, TaggedDocument};
 
 /// Builds knowledge graphs from news articles: entities from a dictionary, linked by
@@ -45,6 +45,37 @@ enum Command {
     /// Check or export dictionaries.
     #[command(subcommand)]
     Dict(DictCommand),
+    /// Show the sentences behind the edges between two entities (by id or any alias).
+    ///
+    /// Example: kgraph explain jp "South Korea" seeds
+    Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    /// The first entity: an id or any of its names.
+    a: String,
+    /// The second entity: an id or any of its names.
+    b: String,
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    dict: DictArgs,
+    #[command(flatten)]
+    rules: RulesArgs,
+    /// The co-occurrence window whose text is shown.
+    #[arg(long, value_enum, default_value_t = WindowArg::Sentence)]
+    window: WindowArg,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ExplainFormat {
+    Text,
+    Csv,
+    Jsonl,
 }
 
 #[derive(Args, Debug)]
@@ -56,6 +87,16 @@ struct DictArgs {
     /// Use only the --dict files, not the embedded default dictionary.
     #[arg(long)]
     no_default_dict: bool,
+}
+
+#[derive(Args, Debug)]
+struct RulesArgs {
+    /// Extra relation rules (JSON), repeatable; a rule with the id of an earlier one replaces it.
+    #[arg(short = 'r', long = "rules", value_name = "FILE")]
+    rules: Vec<PathBuf>,
+    /// Use only the --rules files, not the embedded relation rules.
+    #[arg(long)]
+    no_default_rules: bool,
 }
 
 #[derive(Args, Debug)]
@@ -93,6 +134,8 @@ struct BuildArgs {
     read: ReadArgs,
     #[command(flatten)]
     dict: DictArgs,
+    #[command(flatten)]
+    rules: RulesArgs,
     /// Where entities must appear together to be linked.
     #[arg(long, value_enum, default_value_t = WindowArg::Sentence)]
     window: WindowArg,
@@ -196,6 +239,7 @@ struct BuildConfig {
     inputs: Vec<Input>,
     read: ReadOptions,
     dict: DictArgs,
+    rules: RulesArgs,
     build: BuildOptions,
     targets: Vec<Target>,
     export: ExportOptions,
@@ -232,6 +276,7 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Tag(args) => tag(args).map(|()| 0),
         Command::Dict(DictCommand::Check { files, with_default }) => dict_check(&files, with_default),
         Command::Dict(DictCommand::Export { format }) => dict_export(format).map(|()| 0),
+        Command::Explain(args) => explain(args).map(|()| 0),
     }
 }
 
@@ -272,11 +317,7 @@ fn configure_build(args: BuildArgs) -> Result<BuildConfig> {
     if targets.iter().filter(|t| matches!(t, Target::Stdout(_))).count() > 1 {
         return Err(Error::Config("only one output can go to stdout".into()));
     }
-    let window = match args.window {
-        WindowArg::Sentence => Window::Sentence,
-        WindowArg::Paragraph => Window::Paragraph,
-        WindowArg::Document => Window::Document,
-    };
+    let window = window_of(args.window);
     let edges = match args.edges {
         EdgesArg::All => EdgeSelection::All,
         EdgesArg::Cooccurrence => EdgeSelection::Cooccurrence,
@@ -292,6 +333,7 @@ fn configure_build(args: BuildArgs) -> Result<BuildConfig> {
             ..BuildOptions::default()
         },
         dict: args.dict,
+        rules: args.rules,
         targets,
         export: ExportOptions { edges, csv_formula_guard: !args.no_formula_guard },
         quiet: args.read.quiet,
@@ -351,6 +393,23 @@ fn load_dictionary(args: &DictArgs, quiet: bool) -> Result<Dictionary> {
         }
     }
     Ok(dict)
+}
+
+/// Loads the relation rules a command asked for.
+fn load_rules(args: &RulesArgs) -> Result<RuleSet> {
+    let mut rules = if args.no_default_rules { RuleSet::default() } else { RuleSet::embedded()? };
+    for path in &args.rules {
+        rules.add_path(path)?;
+    }
+    Ok(rules)
+}
+
+fn window_of(w: WindowArg) -> Window {
+    match w {
+        WindowArg::Sentence => Window::Sentence,
+        WindowArg::Paragraph => Window::Paragraph,
+        WindowArg::Document => Window::Document,
+    }
 }
 
 /// A file being written: a temporary file in the target's folder, renamed into place by
@@ -461,7 +520,7 @@ fn report_reading(reader: &Reader, quiet: bool) {
 fn build(cfg: BuildConfig) -> Result<()> {
     let started = Instant::now();
     let dict = load_dictionary(&cfg.dict, cfg.quiet)?;
-    let pipeline = Pipeline::new(dict, cfg.build)?;
+    let pipeline = Pipeline::with_rules(dict, load_rules(&cfg.rules)?, cfg.build)?;
     let mut reader = Reader::open(&cfg.inputs, cfg.read)?;
 
     // mentions.csv streams to a temporary file while the corpus is read.
@@ -666,6 +725,208 @@ fn dict_export(format: DictFormat) -> Result<()> {
                     "kgraph: warning: {dropped} role(s) and {} office(s) cannot be written as CSV; use --format json to keep them",
                     dict.offices.len()
                 );
+            }
+        }
+    }
+    out.flush().map_err(err)
+}
+
+/// One piece of evidence shown by `explain`.
+struct Evidence {
+    /// (kind, subject id, object id, relation, negated, modality, reversed) groups the edge.
+    edge: (u8, String, String, String, bool, String, bool),
+    document: String,
+    date: Option<String>,
+    sentence: u32,
+    rule: String,
+    trigger: String,
+    text: String,
+    marked: String,
+}
+
+/// Marks spans in a text: mentions of the two entities in [brackets], the trigger in «».
+fn mark(text: &str, base: usize, mut spans: Vec<(std::ops::Range<usize>, &str, &str)>) -> String {
+    spans.sort_by_key(|(r, _, _)| (r.start, std::cmp::Reverse(r.end)));
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut pos = base;
+    for (r, open, close) in spans {
+        if r.start < pos || r.end > base + text.len() {
+            continue;
+        }
+        out.push_str(&text[pos - base..r.start - base]);
+        out.push_str(open);
+        out.push_str(&text[r.start - base..r.end - base]);
+        out.push_str(close);
+        pos = r.end;
+    }
+    out.push_str(&text[pos - base..]);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn explain(args: ExplainArgs) -> Result<()> {
+    let inputs = inputs(&args.read)?;
+    let read = read_options(&args.read)?;
+    let dict = load_dictionary(&args.dict, true)?;
+    let find = |q: &str| {
+        dict.lookup(q).ok_or_else(|| Error::Config(format!("unknown entity {q:?}: give an id or a name from the dictionary")))
+    };
+    let (a, b) = (find(&args.a)?, find(&args.b)?);
+    if a == b {
+        return Err(Error::Config(format!("{:?} and {:?} are the same entity", args.a, args.b)));
+    }
+    let options = BuildOptions {
+        window: window_of(args.window),
+        tag: TagOptions { dedup_paragraphs: !args.read.keep_repeats, drop_furniture: !args.read.keep_furniture },
+        ..BuildOptions::default()
+    };
+    let pipeline = Pipeline::with_rules(dict, load_rules(&args.rules)?, options)?;
+    let dict = pipeline.dictionary();
+    let id = |e: u32| dict.entities[e as usize].id.clone();
+    let (lo, hi) = if id(a) < id(b) { (a, b) } else { (b, a) };
+    let mut evidence: Vec<Evidence> = Vec::new();
+    let mut reader = Reader::open(&inputs, read)?;
+    let window = options.window;
+    pipeline.run(reader.by_ref(), |doc, tagged, relations| {
+        let date = doc.date.map(|d| d.to_string());
+        // Co-occurrence: the windows holding both.
+        let unit = |m: &Mention| match window {
+            Window::Sentence => m.sentence,
+            Window::Paragraph => m.paragraph,
+            Window::Document => 0,
+        };
+        let mut units: Vec<u32> = tagged.mentions.iter().filter(|m| m.entity == a).map(unit).collect();
+        units.dedup();
+        for u in units {
+            let inside: Vec<&Mention> = tagged.mentions.iter().filter(|m| unit(m) == u).collect();
+            if !inside.iter().any(|m| m.entity == b) {
+                continue;
+            }
+            let span = match window {
+                Window::Sentence => tagged.sentences[u as usize].span.clone(),
+                Window::Paragraph => tagged.paragraphs[u as usize].clone(),
+                Window::Document => doc.body_start..doc.text.len(),
+            };
+            let spans = inside
+                .iter()
+                .filter(|m| m.entity == a || m.entity == b)
+                .map(|m| (m.start..m.end, "[", "]"))
+                .collect();
+            evidence.push(Evidence {
+                edge: (0, id(lo), id(hi), String::new(), false, String::new(), false),
+                document: doc.id.clone(),
+                date: date.clone(),
+                sentence: inside[0].sentence,
+                rule: String::new(),
+                trigger: String::new(),
+                text: doc.text[span.clone()].to_string(),
+                marked: mark(&doc.text[span.clone()], span.start, spans),
+            });
+        }
+        for r in relations {
+            if !((r.subject == a && r.object == b) || (r.subject == b && r.object == a)) {
+                continue;
+            }
+            let span = tagged.sentences[r.sentence as usize].span.clone();
+            let spans = vec![
+                (r.subject_span.clone(), "[", "]"),
+                (r.object_span.clone(), "[", "]"),
+                (r.trigger.clone(), "«", "»"),
+            ];
+            evidence.push(Evidence {
+                edge: (
+                    1,
+                    id(r.subject),
+                    id(r.object),
+                    r.attrs.relation.clone(),
+                    r.attrs.negated,
+                    r.attrs.modality.clone(),
+                    r.attrs.reversed,
+                ),
+                document: doc.id.clone(),
+                date: date.clone(),
+                sentence: r.sentence,
+                rule: pipeline.rules().rules[r.rule as usize].id.clone(),
+                trigger: doc.text[r.trigger.clone()].to_string(),
+                text: doc.text[span.clone()].to_string(),
+                marked: mark(&doc.text[span.clone()], span.start, spans),
+            });
+        }
+        Ok(())
+    })?;
+    report_reading(&reader, args.read.quiet);
+    // Group by edge, keeping input order inside each group.
+    evidence.sort_by(|x, y| x.edge.cmp(&y.edge));
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let err = |e: io::Error| Error::Output { what: "stdout".into(), source: e };
+    let label = |i: &str| dict.get(i).map_or(i.to_string(), |e| e.label.clone());
+    match args.format {
+        ExplainFormat::Text => {
+            if evidence.is_empty() {
+                writeln!(out, "no edge between {} and {}", label(&id(a)), label(&id(b))).map_err(err)?;
+            }
+            let mut i = 0;
+            while i < evidence.len() {
+                let j = i + evidence[i..].iter().take_while(|e| e.edge == evidence[i].edge).count();
+                let (kind, s, o, rel, neg, modality, rev) = &evidence[i].edge;
+                let docs: std::collections::BTreeSet<&str> = evidence[i..j].iter().map(|e| e.document.as_str()).collect();
+                if *kind == 0 {
+                    writeln!(out, "{} -- {}: co-occurrence, {} {}(s) in {} document(s)", label(s), label(o), j - i, window.name(), docs.len())
+                        .map_err(err)?;
+                } else {
+                    let mut flags = vec![modality.clone()];
+                    if *neg {
+                        flags.push("negated".into());
+                    }
+                    if *rev {
+                        flags.push("reversed".into());
+                    }
+                    writeln!(out, "{} -> {}: {} ({}), {} statement(s) in {} document(s)", label(s), label(o), rel, flags.join(", "), j - i, docs.len())
+                        .map_err(err)?;
+                }
+                for e in &evidence[i..j] {
+                    let date = e.date.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+                    let rule = if e.rule.is_empty() { String::new() } else { format!(", rule {}", e.rule) };
+                    writeln!(out, "  {}{}, sentence {}{}", e.document, date, e.sentence, rule).map_err(err)?;
+                    writeln!(out, "    {}", e.marked).map_err(err)?;
+                }
+                writeln!(out).map_err(err)?;
+                i = j;
+            }
+        }
+        ExplainFormat::Csv | ExplainFormat::Jsonl => {
+            let rows = evidence.iter().map(|e| {
+                let (kind, s, o, rel, neg, modality, rev) = &e.edge;
+                serde_json::json!({
+                    "kind": if *kind == 0 { "cooccurrence" } else { "relation" },
+                    "source": s, "target": o,
+                    "relation": rel, "negated": if *kind == 0 { None } else { Some(*neg) },
+                    "modality": modality, "reversed": if *kind == 0 { None } else { Some(*rev) },
+                    "document": e.document, "date": e.date, "sentence": e.sentence,
+                    "rule": e.rule, "trigger": e.trigger, "text": e.text,
+                })
+            });
+            if args.format == ExplainFormat::Jsonl {
+                for r in rows {
+                    serde_json::to_writer(&mut out, &r).map_err(io::Error::from).map_err(err)?;
+                    out.write_all(b"\n").map_err(err)?;
+                }
+            } else {
+                let cols = ["kind", "source", "target", "relation", "negated", "modality", "reversed", "document", "date", "sentence", "rule", "trigger", "text"];
+                let mut w = csv::Writer::from_writer(&mut out);
+                w.write_record(cols).map_err(io::Error::from).map_err(err)?;
+                for r in rows {
+                    let cells: Vec<String> = cols
+                        .iter()
+                        .map(|c| match &r[*c] {
+                            serde_json::Value::String(s) => export::csv::guard(s, true),
+                            serde_json::Value::Null => String::new(),
+                            v => v.to_string(),
+                        })
+                        .collect();
+                    w.write_record(&cells).map_err(io::Error::from).map_err(err)?;
+                }
+                w.flush().map_err(err)?;
             }
         }
     }
