@@ -185,6 +185,17 @@ enum DictCommand {
         #[arg(long)]
         with_default: bool,
     },
+    /// Report how a dictionary fits a corpus: aliases that never matched, and the most
+    /// frequent capitalised phrases that matched nothing (candidates to add).
+    Coverage {
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        dict: DictArgs,
+        /// How many candidate phrases to list.
+        #[arg(long, value_name = "N", default_value_t = 40)]
+        limit: usize,
+    },
     /// Print the embedded dictionary, a starting point to edit.
     Export {
         /// Output format.
@@ -276,6 +287,7 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Tag(args) => tag(args).map(|()| 0),
         Command::Dict(DictCommand::Check { files, with_default }) => dict_check(&files, with_default),
         Command::Dict(DictCommand::Export { format }) => dict_export(format).map(|()| 0),
+        Command::Dict(DictCommand::Coverage { read, dict, limit }) => dict_coverage(&read, &dict, limit).map(|()| 0),
         Command::Explain(args) => explain(args).map(|()| 0),
     }
 }
@@ -929,6 +941,41 @@ fn explain(args: ExplainArgs) -> Result<()> {
                 w.flush().map_err(err)?;
             }
         }
+    }
+    out.flush().map_err(err)
+}
+
+fn dict_coverage(read_args: &ReadArgs, dict_args: &DictArgs, limit: usize) -> Result<()> {
+    let inputs = inputs(read_args)?;
+    let read = read_options(read_args)?;
+    let dict = load_dictionary(dict_args, true)?;
+    let options = BuildOptions {
+        tag: TagOptions { dedup_paragraphs: !read_args.keep_repeats, drop_furniture: !read_args.keep_furniture },
+        ..BuildOptions::default()
+    };
+    let pipeline = Pipeline::with_rules(dict, RuleSet::default(), options)?;
+    let mut coverage = kgraph::coverage::Coverage::default();
+    let mut reader = Reader::open(&inputs, read)?;
+    pipeline.run(reader.by_ref(), |doc, tagged, _| {
+        coverage.add(doc, tagged);
+        Ok(())
+    })?;
+    report_reading(&reader, read_args.quiet);
+    let dict = pipeline.dictionary();
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let err = |e: io::Error| Error::Output { what: "stdout".into(), source: e };
+    let unmatched = coverage.unmatched(dict);
+    let total: usize = dict.entities.iter().map(|e| e.aliases.len()).sum();
+    writeln!(out, "{} of {} aliases never matched in {} documents:", unmatched.len(), total, coverage.documents()).map_err(err)?;
+    for u in &unmatched {
+        writeln!(out, "  {}\t{}\t{}", u.entity, u.kind.name(), u.alias).map_err(err)?;
+    }
+    let candidates = coverage.candidates(limit);
+    writeln!(out, "\n{} most frequent capitalised phrases that matched nothing (occurrences, documents):", candidates.len())
+        .map_err(err)?;
+    for c in candidates {
+        writeln!(out, "  {}\t{}\t{}", c.occurrences, c.documents, c.phrase).map_err(err)?;
     }
     out.flush().map_err(err)
 }

@@ -8,6 +8,7 @@
 //! [`pipeline`] runs the stages over a corpus.
 
 pub mod corpus;
+pub mod coverage;
 pub mod dictionary;
 pub mod error;
 pub mod export;
