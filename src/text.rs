@@ -29,7 +29,8 @@ impl Normalized<'_> {
             0 => offset,
             i => {
                 let (n, o) = self.map[i - 1];
-                o + (offset - n)
+                // Saturating: an offset past the end must not overflow into a panic.
+                o.saturating_add(offset - n)
             }
         }
     }
@@ -39,33 +40,68 @@ impl Normalized<'_> {
 fn replacement(c: char) -> Option<char> {
     Some(match c {
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => '\'',
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => '"',
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => '-',
         '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => ' ',
         _ => return None,
     })
 }
 
+/// Whether `b` leads a character that [`replacement`] may change. Every such character
+/// starts with one of these bytes, so the rest of the text never has to be decoded.
+fn may_be_replaced(b: u8) -> bool {
+    matches!(b, 0xC2 | 0xCA | 0xE2 | 0xE3)
+}
+
+/// The first character at or after byte `from` that normalisation changes: its offset, its
+/// length in bytes and what it becomes.
+fn next_replacement(text: &str, from: usize) -> Option<(usize, usize, char)> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while let Some(off) = bytes.get(i..)?.iter().position(|&b| may_be_replaced(b)) {
+        let at = i + off;
+        // A lead byte always starts a character, so `at` is a char boundary.
+        let c = text[at..].chars().next()?;
+        if let Some(r) = replacement(c) {
+            return Some((at, c.len_utf8(), r));
+        }
+        i = at + c.len_utf8();
+    }
+    None
+}
+
 /// Normalises quotes, apostrophes, dashes and spaces, keeping an offset map. ASCII text and
 /// text with nothing to change is borrowed, not copied.
 pub fn normalize(original: &str) -> Normalized<'_> {
-    let needs = original.bytes().any(|b| b >= 0x80) && original.chars().any(|c| replacement(c).is_some());
-    if !needs {
-        return Normalized { text: Cow::Borrowed(original), map: Vec::new() };
-    }
+    let Some(mut next) = next_replacement(original, 0) else {
+        return Normalized {
+            text: Cow::Borrowed(original),
+            map: Vec::new(),
+        };
+    };
     let mut out = String::with_capacity(original.len());
     let mut map = Vec::new();
-    for (i, c) in original.char_indices() {
-        match replacement(c) {
-            Some(r) => {
-                out.push(r);
-                // From just after the replacement, offsets shift by the length difference.
-                map.push((out.len(), i + c.len_utf8()));
-            }
-            None => out.push(c),
+    let mut copied = 0;
+    loop {
+        let (at, len, r) = next;
+        // Unchanged runs are copied whole: far cheaper than pushing char by char.
+        out.push_str(&original[copied..at]);
+        out.push(r);
+        copied = at + len;
+        // From just after the replacement, offsets shift by the length difference.
+        map.push((out.len(), copied));
+        match next_replacement(original, copied) {
+            Some(n) => next = n,
+            None => break,
         }
     }
-    Normalized { text: Cow::Owned(out), map }
+    out.push_str(&original[copied..]);
+    Normalized {
+        text: Cow::Owned(out),
+        map,
+    }
 }
 
 /// A sentence: its span and the paragraph it belongs to.
@@ -90,7 +126,9 @@ impl Segments {
     /// The index of the sentence holding byte `offset`, or of the last sentence starting
     /// before it.
     pub fn sentence_at(&self, offset: usize) -> usize {
-        self.sentences.partition_point(|s| s.span.start <= offset).saturating_sub(1)
+        self.sentences
+            .partition_point(|s| s.span.start <= offset)
+            .saturating_sub(1)
     }
 }
 
@@ -101,7 +139,10 @@ pub fn segment(text: &str) -> Segments {
     for para in paragraphs(text) {
         let p = seg.paragraphs.len();
         for s in sentences(text, para.clone()) {
-            seg.sentences.push(Sentence { span: s, paragraph: p });
+            seg.sentences.push(Sentence {
+                span: s,
+                paragraph: p,
+            });
         }
         seg.paragraphs.push(para);
     }
@@ -142,7 +183,10 @@ fn paragraphs(text: &str) -> Vec<Range<usize>> {
         }
         out
     } else {
-        lines.into_iter().filter_map(|l| trim_span(text, l)).collect()
+        lines
+            .into_iter()
+            .filter_map(|l| trim_span(text, l))
+            .collect()
     }
 }
 
@@ -167,20 +211,55 @@ fn is_hard_wrapped(text: &str, lines: &[Range<usize>]) -> bool {
 const ABBREVIATIONS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Gen", "Lt", "Col", "Capt", "Sgt", "Adm",
     "Gov", "Sen", "Rep", "Rev", "Hon", "Pres", "Amb", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul",
-    "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "No", "Nos", "Vol", "vs", "v", "etc", "e.g",
-    "i.e", "cf", "al", "approx", "Inc", "Ltd", "Co", "Corp", "Fig", "pp", "p", "op", "cit",
-    "U.S", "U.K", "U.N", "E.U", "S", "N", "Mt", "Ft",
+    "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "No", "Nos", "Vol", "vs", "v", "etc", "e.g", "i.e",
+    "cf", "al", "approx", "Inc", "Ltd", "Co", "Corp", "Fig", "pp", "p", "op", "cit", "U.S", "U.K",
+    "U.N", "E.U", "S", "N", "Mt", "Ft",
 ];
 
 /// Abbreviations that often end a sentence too: split after them when a typical sentence
 /// opener follows.
-const SENTENCE_FINAL_ABBREVIATIONS: &[&str] = &["U.S", "U.K", "U.N", "E.U", "etc", "Inc", "Ltd", "Co", "Corp"];
+const SENTENCE_FINAL_ABBREVIATIONS: &[&str] = &[
+    "U.S", "U.K", "U.N", "E.U", "etc", "Inc", "Ltd", "Co", "Corp",
+];
 
 /// Words that typically open a sentence.
 const OPENERS: &[&str] = &[
-    "The", "A", "An", "It", "This", "That", "These", "Those", "He", "She", "They", "We", "I",
-    "But", "And", "However", "In", "On", "At", "As", "If", "When", "While", "There", "Its",
-    "His", "Her", "Their", "Our", "After", "Before", "Since", "Yet", "So", "Still", "Meanwhile",
+    "The",
+    "A",
+    "An",
+    "It",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "But",
+    "And",
+    "However",
+    "In",
+    "On",
+    "At",
+    "As",
+    "If",
+    "When",
+    "While",
+    "There",
+    "Its",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "After",
+    "Before",
+    "Since",
+    "Yet",
+    "So",
+    "Still",
+    "Meanwhile",
 ];
 
 fn sentences(text: &str, para: Range<usize>) -> Vec<Range<usize>> {
@@ -262,12 +341,17 @@ fn ends_sentence(text: &str, start: usize, dot: usize, next: &str) -> bool {
         .next()
         .unwrap_or("");
     let next_char = next.chars().next().unwrap_or(' ');
-    let starts_upper = next_char.is_uppercase() || next_char.is_ascii_digit() || matches!(next_char, '"' | '\'' | '(' | '[');
+    let starts_upper = next_char.is_uppercase()
+        || next_char.is_ascii_digit()
+        || matches!(next_char, '"' | '\'' | '(' | '[');
     if !starts_upper {
         return false;
     }
     // A list number at the start of a paragraph ("1.  Abe takes ...").
-    if word.len() == before.trim().len() && !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit()) {
+    if word.len() == before.trim().len()
+        && !word.is_empty()
+        && word.bytes().all(|b| b.is_ascii_digit())
+    {
         return false;
     }
     let next_word: String = next.chars().take_while(|c| c.is_alphanumeric()).collect();
@@ -300,39 +384,158 @@ mod tests {
         let seoul = n.text.find("Seoul").unwrap();
         assert_eq!(&original[n.to_original(seoul)..], "Seoul");
         let white = n.text.find("white").unwrap();
-        assert_eq!(&original[n.to_original(white)..n.to_original(white + 5)], "white");
+        assert_eq!(
+            &original[n.to_original(white)..n.to_original(white + 5)],
+            "white"
+        );
         assert_eq!(n.to_original(0), 0);
         assert_eq!(n.to_original(n.text.len()), original.len());
     }
 
     #[test]
     fn plain_text_is_borrowed() {
-        assert!(matches!(normalize("Japan and Korea").text, Cow::Borrowed(_)));
+        assert!(matches!(
+            normalize("Japan and Korea").text,
+            Cow::Borrowed(_)
+        ));
         assert!(matches!(normalize("Pérez met Abe").text, Cow::Borrowed(_)));
     }
 
+    /// Every character `replacement` changes, with what it becomes.
+    fn all_replaced() -> Vec<(char, char)> {
+        (0..=0x3000u32)
+            .filter_map(char::from_u32)
+            .filter_map(|c| Some((c, replacement(c)?)))
+            .collect()
+    }
+
+    /// Checks the offset map on every char boundary of the normalised text: each maps to a
+    /// char boundary of the original, monotonically, and the original between two mapped
+    /// offsets normalises to the normalised text between them.
+    fn assert_round_trips(original: &str) {
+        let n = normalize(original);
+        let text: &str = &n.text;
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let mut last = 0;
+        for &a in &bounds {
+            let o = n.to_original(a);
+            assert!(original.is_char_boundary(o), "{original:?}: {a} -> {o}");
+            assert!(o >= last, "{original:?}: not monotonic at {a}");
+            last = o;
+        }
+        assert_eq!(n.to_original(0), 0);
+        assert_eq!(n.to_original(text.len()), original.len());
+        // All pairs on short samples, a stride on long ones: quadratic otherwise.
+        let step = (bounds.len() / 60).max(1);
+        for (x, &a) in bounds.iter().enumerate().step_by(step) {
+            for &b in &bounds[x..] {
+                let piece = &original[n.to_original(a)..n.to_original(b)];
+                assert_eq!(normalize(piece).text, &text[a..b], "{original:?}: {a}..{b}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_replaced_character_is_mapped_back() {
+        let replaced = all_replaced();
+        // The table in `replacement`: 6 apostrophes, 7 quotes, 7 dashes, 15 spaces.
+        assert_eq!(replaced.len(), 35);
+        for (c, r) in replaced {
+            let original = format!("Moon{c}Abe {c}");
+            let n = normalize(&original);
+            assert_eq!(n.text, format!("Moon{r}Abe {r}"), "{c:?}");
+            let abe = n.text.find("Abe").unwrap();
+            assert_eq!(&original[n.to_original(abe)..n.to_original(abe + 3)], "Abe");
+            assert_eq!(n.to_original(4), 4, "{c:?} starts where it did");
+            assert_eq!(n.to_original(5), 4 + c.len_utf8(), "{c:?}");
+            assert_round_trips(&original);
+        }
+    }
+
+    #[test]
+    fn normalisation_round_trips_on_unicode() {
+        let samples = [
+            "",
+            "plain ASCII only",
+            "\u{201C}문재인\u{201D} 대통령\u{2019}s \u{2014} 아베 총리\u{a0}회담",
+            "Caf\u{e9} vs cafe\u{301}\u{2019}s \u{2018}n\u{303}o\u{2019}\u{2013}\u{3000}end",
+            "\u{1F389}\u{2014}\u{1F1EF}\u{1F1F5}\u{201C}\u{1F600}\u{201D}\u{202F}\u{1F469}\u{200D}\u{1F4BB}",
+            "\u{2019}\u{2019}\u{2019}",
+            "\u{ab}Bonjour\u{bb} \u{2212}5 \u{2032}\u{2033} \u{2bc}\u{205f}\u{2011}",
+            "東京\u{3000}ソウル\u{2015}北京\u{3002}",
+            "\u{2026}\u{2028}\u{feff}\u{200b}\u{ad} unchanged oddities",
+        ];
+        for s in samples {
+            assert_round_trips(s);
+        }
+        // Every replaced character in one string, between multi-byte neighbours.
+        let all: String = all_replaced()
+            .iter()
+            .flat_map(|&(c, _)| ['\u{D55C}', c, '\u{301}'])
+            .collect();
+        assert_round_trips(&all);
+    }
+
+    #[test]
+    fn offsets_past_the_end_do_not_panic() {
+        let n = normalize("a\u{2014}b");
+        assert_eq!(n.to_original(usize::MAX / 2), usize::MAX / 2 + 2);
+        assert_eq!(n.to_original(usize::MAX), usize::MAX);
+        assert_eq!(normalize("ab").to_original(10), 10);
+    }
+
     fn sents(text: &str) -> Vec<&str> {
-        segment(text).sentences.iter().map(|s| &text[s.span.clone()]).collect()
+        segment(text)
+            .sentences
+            .iter()
+            .map(|s| &text[s.span.clone()])
+            .collect()
     }
 
     #[test]
     fn sentence_table() {
         let cases: &[(&str, &[&str])] = &[
-            ("Japan acted. Korea replied.", &["Japan acted.", "Korea replied."]),
+            (
+                "Japan acted. Korea replied.",
+                &["Japan acted.", "Korea replied."],
+            ),
             ("The U.S. President spoke.", &["The U.S. President spoke."]),
-            ("It was the U.S. The talks failed.", &["It was the U.S.", "The talks failed."]),
-            ("Talks on Dec. 24, 2019, in Chengdu.", &["Talks on Dec. 24, 2019, in Chengdu."]),
-            ("President Donald J. Trump met Moon.", &["President Donald J. Trump met Moon."]),
+            (
+                "It was the U.S. The talks failed.",
+                &["It was the U.S.", "The talks failed."],
+            ),
+            (
+                "Talks on Dec. 24, 2019, in Chengdu.",
+                &["Talks on Dec. 24, 2019, in Chengdu."],
+            ),
+            (
+                "President Donald J. Trump met Moon.",
+                &["President Donald J. Trump met Moon."],
+            ),
             ("Dr. Kim spoke. He left.", &["Dr. Kim spoke.", "He left."]),
-            ("Headline without stop\nBody text. More.", &["Headline without stop", "Body text.", "More."]),
-            ("He said \"No.\" Then left.", &["He said \"No.\"", "Then left."]),
+            (
+                "Headline without stop\nBody text. More.",
+                &["Headline without stop", "Body text.", "More."],
+            ),
+            (
+                "He said \"No.\" Then left.",
+                &["He said \"No.\"", "Then left."],
+            ),
             (
                 "following a summit with Li Keqiang. (1)\nThe rise of China.",
-                &["following a summit with Li Keqiang. (1)", "The rise of China."],
+                &[
+                    "following a summit with Li Keqiang. (1)",
+                    "The rise of China.",
+                ],
             ),
-            ("1.     Abe takes shine off Moon summit, Australian, 26 December 2019.", &[
+            (
                 "1.     Abe takes shine off Moon summit, Australian, 26 December 2019.",
-            ]),
+                &["1.     Abe takes shine off Moon summit, Australian, 26 December 2019."],
+            ),
             ("Why? Because.", &["Why?", "Because."]),
             ("It rose 3.5 percent.", &["It rose 3.5 percent."]),
         ];
