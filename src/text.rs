@@ -1567,4 +1567,195 @@ mod tests {
             start = end;
         }
     }
+
+    /// A small deterministic generator, so that the odd inputs are the same on every run.
+    struct XorShift(u64);
+
+    impl XorShift {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let fixed = [
+            "",
+            " ",
+            "\n",
+            "\n\n\n",
+            "\r\n",
+            "\t \u{b}\u{c}",
+            ".",
+            "..",
+            "...",
+            "?",
+            "!?",
+            "。",
+            "\u{2026}",
+            "(1)",
+            ". (1)",
+            "(1) .",
+            "[1]",
+            "\"",
+            "'",
+            "\".\"",
+            "U.S.",
+            "U.S",
+            "1.",
+            "1. ",
+            " 1.",
+            "a.",
+            "a. b. c.",
+            "A. B. C. D.",
+            "Mr.",
+            "Mr. ",
+            ". A",
+            ".A",
+            "x. A",
+            "\u{0}.\u{1} \u{7f}A.",
+            "\u{e9}.\u{c9}",
+            "\u{1F389}. \u{1F389}",
+            "e\u{301}. E\u{301}",
+            "한. 한",
+            "東京. 大阪",
+            "。」",
+            "x。」y",
+            "「",
+            "（）",
+            "\u{2028}",
+            "\u{2029}\u{85}",
+            "\u{2026}\u{2026}.",
+            "U.S.\u{a0}The",
+            "\u{201C}.\u{201D} \u{201C}A",
+            "..... ..... A",
+            "(((((",
+            ")))))",
+            "(1)(2)(3) A",
+            "[12] [123] [1234]",
+            "1.\n2.\n3.",
+            "  \n  .  \n  ",
+            "\u{ef}\u{bc}",
+            "\u{FF01}\u{FF1F}\u{FF08}\u{FF09}",
+            "A.\u{2026} B",
+            "$. $ $",
+            "#. # A",
+            "Jan. Feb. Mar.",
+            "e.g. i.e. a.m. p.m.",
+            "(",
+            "[",
+            "(1",
+            "[99",
+            "No.",
+            "No. ",
+            "St. .",
+            "\u{10FFFF}. A",
+        ];
+        for s in fixed {
+            assert_round_trips(s);
+            sentences_of(s);
+        }
+        let pieces = [
+            ". ",
+            ".",
+            "U.S.",
+            "\u{2026}",
+            "。",
+            "！",
+            "？",
+            "」",
+            "「",
+            "（",
+            "）",
+            "\n",
+            "\n\n",
+            "(1)",
+            "[2]",
+            "\"",
+            "'",
+            "\u{201C}",
+            "\u{201D}",
+            "\u{2019}",
+            "\u{e9}",
+            "e\u{301}",
+            "한",
+            "東",
+            "\u{1F389}",
+            "A",
+            "a",
+            "The",
+            "Mr.",
+            "1",
+            "12.",
+            " ",
+            "\t",
+            "\r",
+            "\u{2014}",
+            "\u{a0}",
+            "\u{3000}",
+            "?",
+            "!",
+            "$",
+            "No.",
+            "e.g.",
+            "S.",
+            "\u{0}",
+            "\u{ef}",
+            "\u{bc}",
+        ];
+        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..3000 {
+            let len = rng.below(40);
+            let s: String = (0..len).map(|_| pieces[rng.below(pieces.len())]).collect();
+            sentences_of(&s);
+            if s.len() < 60 {
+                assert_round_trips(&s);
+            }
+        }
+    }
+
+    #[test]
+    fn huge_inputs_do_not_panic() {
+        const MB10: usize = 10 << 20;
+        let repeat = |piece: &str, size: usize| piece.repeat(size / piece.len());
+        // Lines of 10 MB; those that make a sentence every few bytes are smaller, to keep
+        // debug builds quick.
+        let mut bigs = vec![
+            repeat("a", MB10),
+            repeat("a.a.", MB10),
+            repeat("(1) ", MB10),
+            repeat("\u{2026}", MB10),
+            repeat("。」", MB10),
+            repeat(". ", MB10 / 4),
+            repeat("U.S. The ", MB10 / 8),
+            repeat("한국. ", MB10 / 8),
+            repeat(
+                "Abe met Moon in Chengdu, China, on Dec. 24. The talks were tense.\n",
+                MB10 / 8,
+            ),
+            // Hard-wrapped: one paragraph of many lines.
+            repeat(
+                "A line of hard-wrapped text that runs to some sixty characters\n",
+                MB10,
+            ),
+        ];
+        let mut spaces = " ".repeat(MB10);
+        spaces.push_str("1. A. B");
+        bigs.push(spaces);
+        let mut long_word = "x".repeat(MB10);
+        long_word.push_str(". The end.");
+        bigs.push(long_word);
+        for big in &bigs {
+            let n = normalize(big);
+            let seg = segment(&n.text);
+            assert!(!seg.paragraphs.is_empty());
+            assert_eq!(n.to_original(n.text.len()), big.len());
+        }
+        for flat in &bigs[..5] {
+            assert_eq!(segment(flat).sentences.len(), 1, "{:?}", &flat[..8]);
+        }
+    }
 }
