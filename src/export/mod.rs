@@ -6,7 +6,7 @@
 //! edge selection, the names of dictionary attributes). The writers read a finished
 //! [`crate::graph::KnowledgeGraph`] and never change it; they walk nodes and edges in the
 //! graph's order, so the same graph always gives the same bytes. Escaping belongs to each
-//! format's module ([`dot`], [`graphml`]). Choosing file names and writing them
+//! format's module ([`dot`], [`graphml`], [`csv`]). Choosing file names and writing them
 //! atomically is the caller's job.
 //!
 //! Floating-point numbers are written the same way in every format: Rust's shortest
@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 
 use crate::graph::{Edge, KnowledgeGraph, Node};
 
+pub mod csv;
 pub mod dot;
 pub mod graphml;
 
