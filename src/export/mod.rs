@@ -1,8 +1,8 @@
 //! Writing the graph: one module per format, each a set of functions that write to any
 //! `io::Write`.
 //!
-//! This module owns the closed [`Format`] enum, the options shared by the writers and the
-//! few helpers every format shares (number formatting, the
+//! This module owns the closed [`Format`] enum, the options shared by the writers, the
+//! [`write()`] dispatcher and the few helpers every format shares (number formatting, the
 //! edge selection, the names of dictionary attributes). The writers read a finished
 //! [`crate::graph::KnowledgeGraph`] and never change it; they walk nodes and edges in the
 //! graph's order, so the same graph always gives the same bytes. Escaping belongs to each
@@ -15,6 +15,7 @@
 //! finite (NaN or infinite) is never written: the cell or attribute is left out.
 
 use std::collections::BTreeSet;
+use std::io;
 
 use crate::graph::{Edge, KnowledgeGraph, Node};
 
@@ -103,6 +104,27 @@ impl Default for ExportOptions {
             edges: EdgeSelection::All,
             csv_formula_guard: true,
         }
+    }
+}
+
+/// Writes `g` in a single-file format to `w`.
+///
+/// [`Format::Dot`] and [`Format::Graphml`] are written here; [`Format::Csv`] is a directory of
+/// three files, which the caller writes with [`csv::write_nodes`], [`csv::write_edges`] and
+/// [`csv::MentionsWriter`], so asking for it here is an [`io::ErrorKind::InvalidInput`] error.
+pub fn write<W: io::Write>(
+    format: Format,
+    g: &KnowledgeGraph,
+    opts: &ExportOptions,
+    w: W,
+) -> io::Result<()> {
+    match format {
+        Format::Dot => dot::write_dot(g, opts, w),
+        Format::Graphml => graphml::write_graphml(g, opts, w),
+        Format::Csv => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "csv output is a directory of three files: write it with export::csv",
+        )),
     }
 }
 
@@ -200,6 +222,19 @@ mod tests {
             s.replace(' ', "_")
         });
         assert_eq!(names, ["Label_2", "a_b", "a_b_2", "iso"]);
+    }
+
+    #[test]
+    fn csv_is_not_a_single_file_format() {
+        let g = testgraph::small();
+        let err = write(Format::Csv, &g, &ExportOptions::default(), Vec::new()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        let mut dot = Vec::new();
+        write(Format::Dot, &g, &ExportOptions::default(), &mut dot).unwrap();
+        assert!(dot.starts_with(b"digraph "));
+        let mut graphml = Vec::new();
+        write(Format::Graphml, &g, &ExportOptions::default(), &mut graphml).unwrap();
+        assert!(graphml.starts_with(b"<?xml "));
     }
 }
 
