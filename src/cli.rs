@@ -931,7 +931,7 @@ fn explain(args: ExplainArgs) -> Result<()> {
                     let cells: Vec<String> = cols
                         .iter()
                         .map(|c| match &r[*c] {
-                            serde_json::Value::String(s) => export::csv::guard(s, true),
+                            serde_json::Value::String(s) => export::csv::text_cell(s, true),
                             serde_json::Value::Null => String::new(),
                             v => v.to_string(),
                         })

@@ -97,7 +97,7 @@ fn writer<W: io::Write>(w: W) -> Writer<W> {
 
 /// Cleans a text cell and, when `guard` is set, neutralises a formula (see the module
 /// documentation).
-fn text_cell(s: &str, guard: bool) -> String {
+pub fn text_cell(s: &str, guard: bool) -> String {
     let mut out: String = s
         .chars()
         .filter(|&c| {
