@@ -10,8 +10,16 @@ use kgraph::export::{ExportOptions, dot};
 use kgraph::pipeline::{BuildOptions, Pipeline};
 
 fn entity(id: &str, kind: &str, label: &str, aliases: &[(&str, AliasKind)]) -> Entity {
-    let mut all = vec![Alias { text: label.into(), kind: AliasKind::Name, case: CaseRule::Auto }];
-    all.extend(aliases.iter().map(|(t, k)| Alias { text: (*t).into(), kind: *k, case: CaseRule::Auto }));
+    let mut all = vec![Alias {
+        text: label.into(),
+        kind: AliasKind::Name,
+        case: CaseRule::Auto,
+    }];
+    all.extend(aliases.iter().map(|(t, k)| Alias {
+        text: (*t).into(),
+        kind: *k,
+        case: CaseRule::Auto,
+    }));
     Entity {
         id: id.into(),
         kind: kind.into(),
@@ -26,8 +34,21 @@ fn entity(id: &str, kind: &str, label: &str, aliases: &[(&str, AliasKind)]) -> E
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dict = Dictionary::from_entities(vec![
-        entity("jp", "country", "Japan", &[("Japanese", AliasKind::Demonym), ("Tokyo", AliasKind::Metonym)]),
-        entity("kr", "country", "South Korea", &[("Seoul", AliasKind::Metonym)]),
+        entity(
+            "jp",
+            "country",
+            "Japan",
+            &[
+                ("Japanese", AliasKind::Demonym),
+                ("Tokyo", AliasKind::Metonym),
+            ],
+        ),
+        entity(
+            "kr",
+            "country",
+            "South Korea",
+            &[("Seoul", AliasKind::Metonym)],
+        ),
         entity("gsomia", "agreement", "GSOMIA", &[]),
     ])?;
     let pipeline = Pipeline::new(dict, BuildOptions::default())?;

@@ -285,9 +285,14 @@ fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Build(args) => build(configure_build(args)?).map(|()| 0),
         Command::Tag(args) => tag(args).map(|()| 0),
-        Command::Dict(DictCommand::Check { files, with_default }) => dict_check(&files, with_default),
+        Command::Dict(DictCommand::Check {
+            files,
+            with_default,
+        }) => dict_check(&files, with_default),
         Command::Dict(DictCommand::Export { format }) => dict_export(format).map(|()| 0),
-        Command::Dict(DictCommand::Coverage { read, dict, limit }) => dict_coverage(&read, &dict, limit).map(|()| 0),
+        Command::Dict(DictCommand::Coverage { read, dict, limit }) => {
+            dict_coverage(&read, &dict, limit).map(|()| 0)
+        }
         Command::Explain(args) => explain(args).map(|()| 0),
     }
 }
@@ -296,7 +301,8 @@ fn inputs(args: &ReadArgs) -> Result<Vec<Input>> {
     if args.inputs.is_empty() {
         if io::stdin().is_terminal() {
             return Err(Error::Config(
-                "no input: name files or directories of articles, or - for stdin (try --help)".into(),
+                "no input: name files or directories of articles, or - for stdin (try --help)"
+                    .into(),
             ));
         }
         return Ok(vec![Input::Stdin]);
@@ -310,9 +316,15 @@ fn read_options(args: &ReadArgs) -> Result<ReadOptions> {
             return Err(Error::Config("--threads must be at least 1".into()));
         }
         // Fails only when the pool was already built, which cannot happen in one run.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
     }
-    Ok(ReadOptions { strict_utf8: args.strict_utf8, skip_bad: args.skip_bad, infer_dates: !args.no_infer_dates })
+    Ok(ReadOptions {
+        strict_utf8: args.strict_utf8,
+        skip_bad: args.skip_bad,
+        infer_dates: !args.no_infer_dates,
+    })
 }
 
 fn configure_build(args: BuildArgs) -> Result<BuildConfig> {
@@ -322,11 +334,20 @@ fn configure_build(args: BuildArgs) -> Result<BuildConfig> {
         FormatArg::Csv => Format::Csv,
     });
     let mut targets = Vec::new();
-    let outputs = if args.outputs.is_empty() { vec![PathBuf::from("-")] } else { args.outputs.clone() };
+    let outputs = if args.outputs.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.outputs.clone()
+    };
     for path in outputs {
         targets.push(target_for(&path, fallback)?);
     }
-    if targets.iter().filter(|t| matches!(t, Target::Stdout(_))).count() > 1 {
+    if targets
+        .iter()
+        .filter(|t| matches!(t, Target::Stdout(_)))
+        .count()
+        > 1
+    {
         return Err(Error::Config("only one output can go to stdout".into()));
     }
     let window = window_of(args.window);
@@ -341,13 +362,19 @@ fn configure_build(args: BuildArgs) -> Result<BuildConfig> {
         build: BuildOptions {
             window,
             min_weight: args.min_weight,
-            tag: TagOptions { dedup_paragraphs: !args.read.keep_repeats, drop_furniture: !args.read.keep_furniture },
+            tag: TagOptions {
+                dedup_paragraphs: !args.read.keep_repeats,
+                drop_furniture: !args.read.keep_furniture,
+            },
             ..BuildOptions::default()
         },
         dict: args.dict,
         rules: args.rules,
         targets,
-        export: ExportOptions { edges, csv_formula_guard: !args.no_formula_guard },
+        export: ExportOptions {
+            edges,
+            csv_formula_guard: !args.no_formula_guard,
+        },
         quiet: args.read.quiet,
     })
 }
@@ -393,7 +420,9 @@ fn load_dictionary(args: &DictArgs, quiet: bool) -> Result<Dictionary> {
     if !args.no_default_dict {
         b.add_embedded()?;
     } else if args.dicts.is_empty() {
-        return Err(Error::Config("--no-default-dict needs at least one --dict FILE".into()));
+        return Err(Error::Config(
+            "--no-default-dict needs at least one --dict FILE".into(),
+        ));
     }
     for path in &args.dicts {
         b.add_path(path)?;
@@ -409,7 +438,11 @@ fn load_dictionary(args: &DictArgs, quiet: bool) -> Result<Dictionary> {
 
 /// Loads the relation rules a command asked for.
 fn load_rules(args: &RulesArgs) -> Result<RuleSet> {
-    let mut rules = if args.no_default_rules { RuleSet::default() } else { RuleSet::embedded()? };
+    let mut rules = if args.no_default_rules {
+        RuleSet::default()
+    } else {
+        RuleSet::embedded()?
+    };
     for path in &args.rules {
         rules.add_path(path)?;
     }
@@ -442,12 +475,25 @@ impl Pending {
             _ => PathBuf::from("."),
         };
         if !dir.is_dir() {
-            fs::create_dir_all(&dir).map_err(|e| Error::Output { what: dir.display().to_string(), source: e })?;
+            fs::create_dir_all(&dir).map_err(|e| Error::Output {
+                what: dir.display().to_string(),
+                source: e,
+            })?;
         }
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let tmp = dir.join(format!(".{name}.kgraph-{}.tmp", std::process::id()));
-        let file = fs::File::create(&tmp).map_err(|e| Error::Output { what: tmp.display().to_string(), source: e })?;
-        let pending = Pending { tmp, path: path.to_path_buf(), committed: false };
+        let file = fs::File::create(&tmp).map_err(|e| Error::Output {
+            what: tmp.display().to_string(),
+            source: e,
+        })?;
+        let pending = Pending {
+            tmp,
+            path: path.to_path_buf(),
+            committed: false,
+        };
         Ok((pending, BufWriter::with_capacity(1 << 16, file)))
     }
 
@@ -457,7 +503,10 @@ impl Pending {
 
     /// Renames into place a temporary file whose writer was flushed and dropped.
     fn finish_flushed(mut self) -> Result<()> {
-        let file = fs::OpenOptions::new().write(true).open(&self.tmp).map_err(|e| self.error(e))?;
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .open(&self.tmp)
+            .map_err(|e| self.error(e))?;
         file.sync_all().map_err(|e| self.error(e))?;
         fs::rename(&self.tmp, &self.path).map_err(|e| self.error(e))?;
         self.committed = true;
@@ -465,12 +514,17 @@ impl Pending {
     }
 
     fn error(&self, e: io::Error) -> Error {
-        Error::Output { what: self.what(), source: e }
+        Error::Output {
+            what: self.what(),
+            source: e,
+        }
     }
 
     /// Flushes, syncs and renames the temporary file into place.
     fn commit(mut self, writer: FileWriter) -> Result<()> {
-        let file = writer.into_inner().map_err(|e| self.error(e.into_error()))?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| self.error(e.into_error()))?;
         file.sync_all().map_err(|e| self.error(e))?;
         drop(file);
         fs::rename(&self.tmp, &self.path).map_err(|e| self.error(e))?;
@@ -513,19 +567,34 @@ fn report_reading(reader: &Reader, quiet: bool) {
         eprintln!("kgraph: warning: {w}");
     }
     if r.warnings.len() > MAX {
-        eprintln!("kgraph: warning: ... and {} more warnings", r.warnings.len() - MAX);
+        eprintln!(
+            "kgraph: warning: ... and {} more warnings",
+            r.warnings.len() - MAX
+        );
     }
     if !r.skipped_files.is_empty() {
-        let first: Vec<String> = r.skipped_files.iter().take(3).map(|p| p.display().to_string()).collect();
+        let first: Vec<String> = r
+            .skipped_files
+            .iter()
+            .take(3)
+            .map(|p| p.display().to_string())
+            .collect();
         eprintln!(
             "kgraph: warning: skipped {} file(s) that are not .txt, .md or .jsonl: {}{}",
             r.skipped_files.len(),
             first.join(", "),
-            if r.skipped_files.len() > 3 { ", ..." } else { "" }
+            if r.skipped_files.len() > 3 {
+                ", ..."
+            } else {
+                ""
+            }
         );
     }
     if !quiet && r.skipped_records > 0 {
-        eprintln!("kgraph: skipped {} malformed record(s) (--skip-bad)", r.skipped_records);
+        eprintln!(
+            "kgraph: skipped {} malformed record(s) (--skip-bad)",
+            r.skipped_records
+        );
     }
 }
 
@@ -539,7 +608,10 @@ fn build(cfg: BuildConfig) -> Result<()> {
     let mut mention_files: Vec<(Pending, export::csv::MentionsWriter<FileWriter>)> = Vec::new();
     for t in &cfg.targets {
         if let Target::CsvDir(dir) = t {
-            fs::create_dir_all(dir).map_err(|e| Error::Output { what: dir.display().to_string(), source: e })?;
+            fs::create_dir_all(dir).map_err(|e| Error::Output {
+                what: dir.display().to_string(),
+                source: e,
+            })?;
             let (p, file) = Pending::create(&dir.join("mentions.csv"))?;
             let w = export::csv::MentionsWriter::new(file, &cfg.export).map_err(|e| p.error(e))?;
             mention_files.push((p, w));
@@ -551,19 +623,22 @@ fn build(cfg: BuildConfig) -> Result<()> {
     let dict = pipeline.dictionary();
     let graph = {
         let reader = reader.by_ref();
-        pipeline.run(reader, |doc: &Document, tagged: &TaggedDocument, _relations: &[Relation]| {
-            bytes += doc.text.len();
-            bar.inc(1);
-            if bar.position() % 64 == 0 {
-                bar.set_message(format!("{:.1} MB", bytes as f64 / 1e6));
-            }
-            for (pending, w) in &mut mention_files {
-                for m in &tagged.mentions {
-                    w.write(doc, dict, m).map_err(|e| pending.error(e))?;
+        pipeline.run(
+            reader,
+            |doc: &Document, tagged: &TaggedDocument, _relations: &[Relation]| {
+                bytes += doc.text.len();
+                bar.inc(1);
+                if bar.position() % 64 == 0 {
+                    bar.set_message(format!("{:.1} MB", bytes as f64 / 1e6));
                 }
-            }
-            Ok(())
-        })?
+                for (pending, w) in &mut mention_files {
+                    for m in &tagged.mentions {
+                        w.write(doc, dict, m).map_err(|e| pending.error(e))?;
+                    }
+                }
+                Ok(())
+            },
+        )?
     };
     bar.finish_and_clear();
     report_reading(&reader, cfg.quiet);
@@ -604,12 +679,19 @@ fn write_target(t: &Target, graph: &KnowledgeGraph, opts: &ExportOptions) -> Res
             let mut w = BufWriter::new(stdout.lock());
             export::write(*format, graph, opts, &mut w)
                 .and_then(|()| w.flush())
-                .map_err(|e| Error::Output { what: "stdout".into(), source: e })
+                .map_err(|e| Error::Output {
+                    what: "stdout".into(),
+                    source: e,
+                })
         }
         Target::File(path, format) => write_file(path, |w| export::write(*format, graph, opts, w)),
         Target::CsvDir(dir) => {
-            write_file(&dir.join("nodes.csv"), |w| export::csv::write_nodes(graph, opts, w))?;
-            write_file(&dir.join("edges.csv"), |w| export::csv::write_edges(graph, opts, w))
+            write_file(&dir.join("nodes.csv"), |w| {
+                export::csv::write_nodes(graph, opts, w)
+            })?;
+            write_file(&dir.join("edges.csv"), |w| {
+                export::csv::write_edges(graph, opts, w)
+            })
         }
     }
 }
@@ -640,14 +722,26 @@ fn tag(args: TagArgs) -> Result<()> {
     let read = read_options(&args.read)?;
     let dict = load_dictionary(&args.dict, args.read.quiet)?;
     let options = BuildOptions {
-        tag: TagOptions { dedup_paragraphs: !args.read.keep_repeats, drop_furniture: !args.read.keep_furniture },
+        tag: TagOptions {
+            dedup_paragraphs: !args.read.keep_repeats,
+            drop_furniture: !args.read.keep_furniture,
+        },
         ..BuildOptions::default()
     };
     let pipeline = Pipeline::new(dict, options)?;
     let mut reader = Reader::open(&inputs, read)?;
-    let export_opts = ExportOptions { csv_formula_guard: !args.no_formula_guard, ..ExportOptions::default() };
-    let what = args.output.as_ref().map_or("stdout".to_string(), |p| p.display().to_string());
-    let out_err = |e: io::Error| Error::Output { what: what.clone(), source: e };
+    let export_opts = ExportOptions {
+        csv_formula_guard: !args.no_formula_guard,
+        ..ExportOptions::default()
+    };
+    let what = args
+        .output
+        .as_ref()
+        .map_or("stdout".to_string(), |p| p.display().to_string());
+    let out_err = |e: io::Error| Error::Output {
+        what: what.clone(),
+        source: e,
+    };
 
     let (pending, mut sink): (Option<Pending>, Box<dyn Write>) = match &args.output {
         Some(path) => {
@@ -659,7 +753,8 @@ fn tag(args: TagArgs) -> Result<()> {
     let dict = pipeline.dictionary();
     match args.format {
         TagFormat::Csv => {
-            let mut w = export::csv::MentionsWriter::new(&mut sink, &export_opts).map_err(out_err)?;
+            let mut w =
+                export::csv::MentionsWriter::new(&mut sink, &export_opts).map_err(out_err)?;
             pipeline.run(reader.by_ref(), |doc, tagged, _| {
                 for m in &tagged.mentions {
                     w.write(doc, dict, m).map_err(out_err)?;
@@ -703,15 +798,26 @@ fn dict_check(files: &[PathBuf], with_default: bool) -> Result<i32> {
     }
     let dict = b.finish()?;
     let problems = dictionary::lint(&dict);
-    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
     for p in &problems {
-        let sev = if p.severity == Severity::Error { "error" } else { "warning" };
+        let sev = if p.severity == Severity::Error {
+            "error"
+        } else {
+            "warning"
+        };
         println!("{}: {sev}: {}", p.at, p.message);
     }
     let what = if files.is_empty() {
         name
     } else {
-        files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+        files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     eprintln!(
         "kgraph: {what}: {} entities, {} offices, {} error(s), {} warning(s)",
@@ -726,9 +832,14 @@ fn dict_check(files: &[PathBuf], with_default: bool) -> Result<i32> {
 fn dict_export(format: DictFormat) -> Result<()> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let err = |e: io::Error| Error::Output { what: "stdout".into(), source: e };
+    let err = |e: io::Error| Error::Output {
+        what: "stdout".into(),
+        source: e,
+    };
     match format {
-        DictFormat::Json => out.write_all(dictionary::DEFAULT_JSON.as_bytes()).map_err(err)?,
+        DictFormat::Json => out
+            .write_all(dictionary::DEFAULT_JSON.as_bytes())
+            .map_err(err)?,
         DictFormat::Csv => {
             let dict = Dictionary::embedded()?;
             let dropped = dictionary::write_csv(&dict, &mut out).map_err(err)?;
@@ -780,15 +891,25 @@ fn explain(args: ExplainArgs) -> Result<()> {
     let read = read_options(&args.read)?;
     let dict = load_dictionary(&args.dict, true)?;
     let find = |q: &str| {
-        dict.lookup(q).ok_or_else(|| Error::Config(format!("unknown entity {q:?}: give an id or a name from the dictionary")))
+        dict.lookup(q).ok_or_else(|| {
+            Error::Config(format!(
+                "unknown entity {q:?}: give an id or a name from the dictionary"
+            ))
+        })
     };
     let (a, b) = (find(&args.a)?, find(&args.b)?);
     if a == b {
-        return Err(Error::Config(format!("{:?} and {:?} are the same entity", args.a, args.b)));
+        return Err(Error::Config(format!(
+            "{:?} and {:?} are the same entity",
+            args.a, args.b
+        )));
     }
     let options = BuildOptions {
         window: window_of(args.window),
-        tag: TagOptions { dedup_paragraphs: !args.read.keep_repeats, drop_furniture: !args.read.keep_furniture },
+        tag: TagOptions {
+            dedup_paragraphs: !args.read.keep_repeats,
+            drop_furniture: !args.read.keep_furniture,
+        },
         ..BuildOptions::default()
     };
     let pipeline = Pipeline::with_rules(dict, load_rules(&args.rules)?, options)?;
@@ -806,7 +927,12 @@ fn explain(args: ExplainArgs) -> Result<()> {
             Window::Paragraph => m.paragraph,
             Window::Document => 0,
         };
-        let mut units: Vec<u32> = tagged.mentions.iter().filter(|m| m.entity == a).map(unit).collect();
+        let mut units: Vec<u32> = tagged
+            .mentions
+            .iter()
+            .filter(|m| m.entity == a)
+            .map(unit)
+            .collect();
         units.dedup();
         for u in units {
             let inside: Vec<&Mention> = tagged.mentions.iter().filter(|m| unit(m) == u).collect();
@@ -824,7 +950,15 @@ fn explain(args: ExplainArgs) -> Result<()> {
                 .map(|m| (m.start..m.end, "[", "]"))
                 .collect();
             evidence.push(Evidence {
-                edge: (0, id(lo), id(hi), String::new(), false, String::new(), false),
+                edge: (
+                    0,
+                    id(lo),
+                    id(hi),
+                    String::new(),
+                    false,
+                    String::new(),
+                    false,
+                ),
                 document: doc.id.clone(),
                 date: date.clone(),
                 sentence: inside[0].sentence,
@@ -870,21 +1004,42 @@ fn explain(args: ExplainArgs) -> Result<()> {
     evidence.sort_by(|x, y| x.edge.cmp(&y.edge));
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let err = |e: io::Error| Error::Output { what: "stdout".into(), source: e };
+    let err = |e: io::Error| Error::Output {
+        what: "stdout".into(),
+        source: e,
+    };
     let label = |i: &str| dict.get(i).map_or(i.to_string(), |e| e.label.clone());
     match args.format {
         ExplainFormat::Text => {
             if evidence.is_empty() {
-                writeln!(out, "no edge between {} and {}", label(&id(a)), label(&id(b))).map_err(err)?;
+                writeln!(
+                    out,
+                    "no edge between {} and {}",
+                    label(&id(a)),
+                    label(&id(b))
+                )
+                .map_err(err)?;
             }
             let mut i = 0;
             while i < evidence.len() {
-                let j = i + evidence[i..].iter().take_while(|e| e.edge == evidence[i].edge).count();
+                let j = i + evidence[i..]
+                    .iter()
+                    .take_while(|e| e.edge == evidence[i].edge)
+                    .count();
                 let (kind, s, o, rel, neg, modality, rev) = &evidence[i].edge;
-                let docs: std::collections::BTreeSet<&str> = evidence[i..j].iter().map(|e| e.document.as_str()).collect();
+                let docs: std::collections::BTreeSet<&str> =
+                    evidence[i..j].iter().map(|e| e.document.as_str()).collect();
                 if *kind == 0 {
-                    writeln!(out, "{} -- {}: co-occurrence, {} {}(s) in {} document(s)", label(s), label(o), j - i, window.name(), docs.len())
-                        .map_err(err)?;
+                    writeln!(
+                        out,
+                        "{} -- {}: co-occurrence, {} {}(s) in {} document(s)",
+                        label(s),
+                        label(o),
+                        j - i,
+                        window.name(),
+                        docs.len()
+                    )
+                    .map_err(err)?;
                 } else {
                     let mut flags = vec![modality.clone()];
                     if *neg {
@@ -893,13 +1048,35 @@ fn explain(args: ExplainArgs) -> Result<()> {
                     if *rev {
                         flags.push("reversed".into());
                     }
-                    writeln!(out, "{} -> {}: {} ({}), {} statement(s) in {} document(s)", label(s), label(o), rel, flags.join(", "), j - i, docs.len())
-                        .map_err(err)?;
+                    writeln!(
+                        out,
+                        "{} -> {}: {} ({}), {} statement(s) in {} document(s)",
+                        label(s),
+                        label(o),
+                        rel,
+                        flags.join(", "),
+                        j - i,
+                        docs.len()
+                    )
+                    .map_err(err)?;
                 }
                 for e in &evidence[i..j] {
-                    let date = e.date.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
-                    let rule = if e.rule.is_empty() { String::new() } else { format!(", rule {}", e.rule) };
-                    writeln!(out, "  {}{}, sentence {}{}", e.document, date, e.sentence, rule).map_err(err)?;
+                    let date = e
+                        .date
+                        .as_deref()
+                        .map(|d| format!(" ({d})"))
+                        .unwrap_or_default();
+                    let rule = if e.rule.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", rule {}", e.rule)
+                    };
+                    writeln!(
+                        out,
+                        "  {}{}, sentence {}{}",
+                        e.document, date, e.sentence, rule
+                    )
+                    .map_err(err)?;
                     writeln!(out, "    {}", e.marked).map_err(err)?;
                 }
                 writeln!(out).map_err(err)?;
@@ -920,11 +1097,16 @@ fn explain(args: ExplainArgs) -> Result<()> {
             });
             if args.format == ExplainFormat::Jsonl {
                 for r in rows {
-                    serde_json::to_writer(&mut out, &r).map_err(io::Error::from).map_err(err)?;
+                    serde_json::to_writer(&mut out, &r)
+                        .map_err(io::Error::from)
+                        .map_err(err)?;
                     out.write_all(b"\n").map_err(err)?;
                 }
             } else {
-                let cols = ["kind", "source", "target", "relation", "negated", "modality", "reversed", "document", "date", "sentence", "rule", "trigger", "text"];
+                let cols = [
+                    "kind", "source", "target", "relation", "negated", "modality", "reversed",
+                    "document", "date", "sentence", "rule", "trigger", "text",
+                ];
                 let mut w = csv::Writer::from_writer(&mut out);
                 w.write_record(cols).map_err(io::Error::from).map_err(err)?;
                 for r in rows {
@@ -936,7 +1118,9 @@ fn explain(args: ExplainArgs) -> Result<()> {
                             v => v.to_string(),
                         })
                         .collect();
-                    w.write_record(&cells).map_err(io::Error::from).map_err(err)?;
+                    w.write_record(&cells)
+                        .map_err(io::Error::from)
+                        .map_err(err)?;
                 }
                 w.flush().map_err(err)?;
             }
@@ -950,7 +1134,10 @@ fn dict_coverage(read_args: &ReadArgs, dict_args: &DictArgs, limit: usize) -> Re
     let read = read_options(read_args)?;
     let dict = load_dictionary(dict_args, true)?;
     let options = BuildOptions {
-        tag: TagOptions { dedup_paragraphs: !read_args.keep_repeats, drop_furniture: !read_args.keep_furniture },
+        tag: TagOptions {
+            dedup_paragraphs: !read_args.keep_repeats,
+            drop_furniture: !read_args.keep_furniture,
+        },
         ..BuildOptions::default()
     };
     let pipeline = Pipeline::with_rules(dict, RuleSet::default(), options)?;
@@ -964,16 +1151,30 @@ fn dict_coverage(read_args: &ReadArgs, dict_args: &DictArgs, limit: usize) -> Re
     let dict = pipeline.dictionary();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let err = |e: io::Error| Error::Output { what: "stdout".into(), source: e };
+    let err = |e: io::Error| Error::Output {
+        what: "stdout".into(),
+        source: e,
+    };
     let unmatched = coverage.unmatched(dict);
     let total: usize = dict.entities.iter().map(|e| e.aliases.len()).sum();
-    writeln!(out, "{} of {} aliases never matched in {} documents:", unmatched.len(), total, coverage.documents()).map_err(err)?;
+    writeln!(
+        out,
+        "{} of {} aliases never matched in {} documents:",
+        unmatched.len(),
+        total,
+        coverage.documents()
+    )
+    .map_err(err)?;
     for u in &unmatched {
         writeln!(out, "  {}\t{}\t{}", u.entity, u.kind.name(), u.alias).map_err(err)?;
     }
     let candidates = coverage.candidates(limit);
-    writeln!(out, "\n{} most frequent capitalised phrases that matched nothing (occurrences, documents):", candidates.len())
-        .map_err(err)?;
+    writeln!(
+        out,
+        "\n{} most frequent capitalised phrases that matched nothing (occurrences, documents):",
+        candidates.len()
+    )
+    .map_err(err)?;
     for c in candidates {
         writeln!(out, "  {}\t{}\t{}", c.occurrences, c.documents, c.phrase).map_err(err)?;
     }

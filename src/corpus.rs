@@ -162,7 +162,11 @@ pub enum Input {
 impl Input {
     /// `-` is stdin, anything else a path.
     pub fn parse(s: &str) -> Input {
-        if s == "-" { Input::Stdin } else { Input::Path(PathBuf::from(s)) }
+        if s == "-" {
+            Input::Stdin
+        } else {
+            Input::Path(PathBuf::from(s))
+        }
     }
 }
 
@@ -179,7 +183,11 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { strict_utf8: false, skip_bad: false, infer_dates: true }
+        ReadOptions {
+            strict_utf8: false,
+            skip_bad: false,
+            infer_dates: true,
+        }
     }
 }
 
@@ -231,11 +239,17 @@ fn plan(inputs: &[Input], report: &mut ReadReport) -> Result<Vec<Source>> {
 }
 
 fn is_jsonl(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()), Some("jsonl" | "ndjson"))
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("jsonl" | "ndjson")
+    )
 }
 
 fn is_text(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()), Some("txt" | "md" | "text" | "markdown"))
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("txt" | "md" | "text" | "markdown")
+    )
 }
 
 fn walk(
@@ -246,9 +260,10 @@ fn walk(
 ) -> Result<()> {
     let canonical = fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?;
     if !seen.insert(canonical) {
-        report
-            .warnings
-            .push(format!("{}: directory loop through a symbolic link, not followed again", dir.display()));
+        report.warnings.push(format!(
+            "{}: directory loop through a symbolic link, not followed again",
+            dir.display()
+        ));
         return Ok(());
     }
     let mut entries: Vec<PathBuf> = fs::read_dir(dir)
@@ -262,7 +277,9 @@ fn walk(
             Ok(m) => m,
             Err(e) => {
                 // A dangling symbolic link: say so, and go on.
-                report.warnings.push(format!("{}: skipped: {e}", path.display()));
+                report
+                    .warnings
+                    .push(format!("{}: skipped: {e}", path.display()));
                 report.skipped_files.push(path);
                 continue;
             }
@@ -360,7 +377,12 @@ impl Reader {
                     if let Err(e) = stdin.read_to_end(&mut bytes) {
                         return Some(Err(Error::io("<stdin>", e)));
                     }
-                    return Some(text_document("<stdin>", bytes, &self.options, &mut self.report));
+                    return Some(text_document(
+                        "<stdin>",
+                        bytes,
+                        &self.options,
+                        &mut self.report,
+                    ));
                 }
             }
         }
@@ -382,9 +404,10 @@ impl Iterator for Reader {
             let key = (doc.id.clone(), fingerprint(&doc.text));
             if !self.seen.insert(key) {
                 self.report.duplicate_documents += 1;
-                self.report
-                    .warnings
-                    .push(format!("{}: the same document was given again; read once", doc.source));
+                self.report.warnings.push(format!(
+                    "{}: the same document was given again; read once",
+                    doc.source
+                ));
                 continue;
             }
             return Some(Ok(doc));
@@ -393,8 +416,18 @@ impl Iterator for Reader {
 }
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 fn month(word: &str) -> Option<u8> {
@@ -402,18 +435,27 @@ fn month(word: &str) -> Option<u8> {
     if w.len() < 3 {
         return None;
     }
-    MONTHS.iter().position(|m| m.starts_with(&w) && (w.len() == m.len() || w.len() <= 4)).map(|i| i as u8 + 1)
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(&w) && (w.len() == m.len() || w.len() <= 4))
+        .map(|i| i as u8 + 1)
 }
 
 fn day(word: &str) -> Option<u8> {
     let w = word.trim_end_matches([',', '.']);
-    let w = ["st", "nd", "rd", "th"].iter().find_map(|s| w.strip_suffix(s)).unwrap_or(w);
+    let w = ["st", "nd", "rd", "th"]
+        .iter()
+        .find_map(|s| w.strip_suffix(s))
+        .unwrap_or(w);
     w.parse().ok().filter(|d| (1..=31).contains(d))
 }
 
 fn year(word: &str) -> Option<i32> {
     let w = word.trim_end_matches([',', '.', ')']);
-    (w.len() == 4).then(|| w.parse().ok()).flatten().filter(|y| (1900..=2100).contains(y))
+    (w.len() == 4)
+        .then(|| w.parse().ok())
+        .flatten()
+        .filter(|y| (1900..=2100).contains(y))
 }
 
 /// Reads a date from a dateline in the first lines of a text: "4 January 2020", "January 4,
@@ -427,7 +469,9 @@ pub fn infer_date(text: &str) -> Option<Date> {
     for line in head.lines().filter(|l| !l.trim().is_empty()).take(10) {
         let words: Vec<&str> = line.split_whitespace().collect();
         for (i, w) in words.iter().enumerate() {
-            if let Some(d) = Date::parse(w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-')) {
+            if let Some(d) =
+                Date::parse(w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-'))
+            {
                 if w.len() >= 10 {
                     return Some(d);
                 }
@@ -492,15 +536,16 @@ fn decode(
         Err(e) => {
             let bad = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
-            let bad_line = line.unwrap_or(1 + bytes[..bad].iter().filter(|&&b| b == b'\n').count() as u64);
+            let bad_line =
+                line.unwrap_or(1 + bytes[..bad].iter().filter(|&&b| b == b'\n').count() as u64);
             let at = Location::line(name, bad_line);
             if options.strict_utf8 {
                 return Err(Error::input(at, format!("not valid UTF-8 (byte {bad})")));
             }
             report.lossy_documents += 1;
-            report
-                .warnings
-                .push(format!("{at}: not valid UTF-8; invalid bytes replaced with U+FFFD"));
+            report.warnings.push(format!(
+                "{at}: not valid UTF-8; invalid bytes replaced with U+FFFD"
+            ));
             Ok(String::from_utf8_lossy(&bytes).into_owned())
         }
     }
@@ -510,7 +555,10 @@ fn decode(
 fn front_matter(doc: &mut Document, name: &str) -> Result<()> {
     let text = doc.text.strip_prefix('\u{feff}').unwrap_or(&doc.text);
     let bom = doc.text.len() - text.len();
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
         return Ok(());
     };
     let mut offset = bom + (text.len() - rest.len());
@@ -539,12 +587,21 @@ fn front_matter(doc: &mut Document, name: &str) -> Result<()> {
     Ok(())
 }
 
-fn apply_field(doc: &mut Document, name: &str, line: u64, key: String, value: String) -> Result<()> {
+fn apply_field(
+    doc: &mut Document,
+    name: &str,
+    line: u64,
+    key: String,
+    value: String,
+) -> Result<()> {
     let value = value.trim_matches(|c| c == '"' || c == '\'').to_string();
     match key.as_str() {
         "date" => {
             doc.date = Some(Date::parse(&value).ok_or_else(|| {
-                Error::input(Location::line(name, line), format!("bad date {value:?}: expected YYYY-MM-DD"))
+                Error::input(
+                    Location::line(name, line),
+                    format!("bad date {value:?}: expected YYYY-MM-DD"),
+                )
             })?)
         }
         "title" => doc.title = Some(value),
@@ -565,7 +622,11 @@ struct Record {
     url: Option<String>,
 }
 
-fn next_jsonl(jl: &mut JsonLines, options: &ReadOptions, report: &mut ReadReport) -> Option<Result<Document>> {
+fn next_jsonl(
+    jl: &mut JsonLines,
+    options: &ReadOptions,
+    report: &mut ReadReport,
+) -> Option<Result<Document>> {
     loop {
         jl.buf.clear();
         match jl.lines.read_until(b'\n', &mut jl.buf) {
@@ -602,7 +663,9 @@ fn next_jsonl(jl: &mut JsonLines, options: &ReadOptions, report: &mut ReadReport
             Some(serde_json::Value::Number(n)) => n.to_string(),
             None | Some(serde_json::Value::Null) => format!("{}:{line_no}", jl.name),
             Some(other) => {
-                let message = format!("bad JSON Lines record: \"id\" must be a string or a number, not {other}");
+                let message = format!(
+                    "bad JSON Lines record: \"id\" must be a string or a number, not {other}"
+                );
                 if options.skip_bad {
                     report.skipped_records += 1;
                     report.warnings.push(format!("{at}: skipped: {message}"));
@@ -653,20 +716,38 @@ mod tests {
         assert_eq!(Date::parse("2019-07-01x"), None);
         assert!(Date::parse("2015-12-28") < Date::parse("2019-01-01"));
         assert_eq!(Date::new(1970, 1, 1).map(Date::days_since_epoch), Some(0));
-        assert_eq!(Date::new(2000, 3, 1).map(Date::days_since_epoch), Some(11_017));
+        assert_eq!(
+            Date::new(2000, 3, 1).map(Date::days_since_epoch),
+            Some(11_017)
+        );
     }
 
     #[test]
     fn datelines_are_read_near_the_top_only() {
         let d = |s: &str| infer_date(s).map(|d| d.to_string());
-        assert_eq!(d("Title\n\nWritten by: (Contributed) on 4 January 2020\n\nBody."), Some("2020-01-04".into()));
-        assert_eq!(d("Posted January 12th, 2019 by staff"), Some("2019-01-12".into()));
+        assert_eq!(
+            d("Title\n\nWritten by: (Contributed) on 4 January 2020\n\nBody."),
+            Some("2020-01-04".into())
+        );
+        assert_eq!(
+            d("Posted January 12th, 2019 by staff"),
+            Some("2019-01-12".into())
+        );
         assert_eq!(d("Updated Dec. 24, 2019 10:00"), Some("2019-12-24".into()));
-        assert_eq!(d("Seoul, 2019-08-22 (Reuters) -"), Some("2019-08-22".into()));
-        assert_eq!(d("2019 was a tough year. On January 9th, a court ruled."), None);
+        assert_eq!(
+            d("Seoul, 2019-08-22 (Reuters) -"),
+            Some("2019-08-22".into())
+        );
+        assert_eq!(
+            d("2019 was a tough year. On January 9th, a court ruled."),
+            None
+        );
         assert_eq!(d("May 2019 saw talks."), None);
         assert_eq!(d("31 February 2019"), None);
-        let late = format!("{}\nOn 4 January 2020 it ended.", "Line of text.\n".repeat(12));
+        let late = format!(
+            "{}\nOn 4 January 2020 it ended.",
+            "Line of text.\n".repeat(12)
+        );
         assert_eq!(d(&late), None);
     }
 
@@ -674,8 +755,13 @@ mod tests {
     fn front_matter_sets_metadata_and_body() {
         let mut report = ReadReport::default();
         let text = "---\ndate: 2019-08-22\ntitle: \"GSOMIA\"\n---\nSeoul said no.\n";
-        let doc = text_document("a.txt", text.as_bytes().to_vec(), &ReadOptions::default(), &mut report)
-            .unwrap();
+        let doc = text_document(
+            "a.txt",
+            text.as_bytes().to_vec(),
+            &ReadOptions::default(),
+            &mut report,
+        )
+        .unwrap();
         assert_eq!(doc.date, Date::new(2019, 8, 22));
         assert_eq!(doc.title.as_deref(), Some("GSOMIA"));
         assert_eq!(doc.body(), "Seoul said no.\n");
@@ -685,8 +771,13 @@ mod tests {
     fn a_leading_rule_is_not_front_matter() {
         let mut report = ReadReport::default();
         let text = "---\nJust a rule, then text.\n";
-        let doc = text_document("a.txt", text.as_bytes().to_vec(), &ReadOptions::default(), &mut report)
-            .unwrap();
+        let doc = text_document(
+            "a.txt",
+            text.as_bytes().to_vec(),
+            &ReadOptions::default(),
+            &mut report,
+        )
+        .unwrap();
         assert_eq!(doc.body_start, 0);
     }
 
@@ -694,8 +785,13 @@ mod tests {
     fn bad_front_matter_date_names_file_and_line() {
         let mut report = ReadReport::default();
         let text = "---\ntitle: x\ndate: soon\n---\nbody";
-        let err = text_document("a.txt", text.as_bytes().to_vec(), &ReadOptions::default(), &mut report)
-            .unwrap_err();
+        let err = text_document(
+            "a.txt",
+            text.as_bytes().to_vec(),
+            &ReadOptions::default(),
+            &mut report,
+        )
+        .unwrap_err();
         assert!(err.to_string().starts_with("a.txt:3: bad date"), "{err}");
     }
 
@@ -703,11 +799,19 @@ mod tests {
     fn invalid_utf8_is_replaced_with_a_warning_or_refused() {
         let bytes = b"Japan\n\xff Korea".to_vec();
         let mut report = ReadReport::default();
-        let doc = text_document("x.txt", bytes.clone(), &ReadOptions::default(), &mut report).unwrap();
+        let doc =
+            text_document("x.txt", bytes.clone(), &ReadOptions::default(), &mut report).unwrap();
         assert_eq!(doc.text, "Japan\n\u{fffd} Korea");
         assert_eq!(report.lossy_documents, 1);
-        assert!(report.warnings[0].starts_with("x.txt:2: not valid UTF-8"), "{:?}", report.warnings);
-        let strict = ReadOptions { strict_utf8: true, ..ReadOptions::default() };
+        assert!(
+            report.warnings[0].starts_with("x.txt:2: not valid UTF-8"),
+            "{:?}",
+            report.warnings
+        );
+        let strict = ReadOptions {
+            strict_utf8: true,
+            ..ReadOptions::default()
+        };
         let err = text_document("x.txt", bytes, &strict, &mut report).unwrap_err();
         assert_eq!(err.to_string(), "x.txt:2: not valid UTF-8 (byte 6)");
     }

@@ -12,18 +12,116 @@ use crate::tagger::TaggedDocument;
 
 /// Words that open sentences or join names but are not names on their own.
 const STOP: &[&str] = &[
-    "The", "A", "An", "In", "On", "At", "As", "If", "But", "And", "Or", "It", "Its", "This", "That", "These",
-    "Those", "He", "She", "They", "We", "I", "You", "His", "Her", "Their", "Our", "My", "Your", "When", "While",
-    "After", "Before", "Since", "For", "With", "From", "By", "To", "Of", "However", "Still", "Yet", "So", "Then",
-    "There", "Here", "What", "Who", "Why", "How", "Which", "Where", "Both", "All", "Many", "Most", "Some", "Such",
-    "Despite", "Through", "Under", "Between", "Even", "Also", "Indeed", "Importantly", "Rather", "Furthermore",
-    "Meanwhile", "Last", "Next", "Former", "Mr", "Ms", "Mrs", "Dr", "Is", "Was", "Will", "Would", "Could", "Can",
-    "Do", "Does", "Did", "Not", "No", "Yes", "One", "Two", "Three", "Another", "Other", "Each", "Every", "Any",
-    "More", "Much", "Recent", "New", "Old", "Read", "See",
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "As",
+    "If",
+    "But",
+    "And",
+    "Or",
+    "It",
+    "Its",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "You",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "My",
+    "Your",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "Since",
+    "For",
+    "With",
+    "From",
+    "By",
+    "To",
+    "Of",
+    "However",
+    "Still",
+    "Yet",
+    "So",
+    "Then",
+    "There",
+    "Here",
+    "What",
+    "Who",
+    "Why",
+    "How",
+    "Which",
+    "Where",
+    "Both",
+    "All",
+    "Many",
+    "Most",
+    "Some",
+    "Such",
+    "Despite",
+    "Through",
+    "Under",
+    "Between",
+    "Even",
+    "Also",
+    "Indeed",
+    "Importantly",
+    "Rather",
+    "Furthermore",
+    "Meanwhile",
+    "Last",
+    "Next",
+    "Former",
+    "Mr",
+    "Ms",
+    "Mrs",
+    "Dr",
+    "Is",
+    "Was",
+    "Will",
+    "Would",
+    "Could",
+    "Can",
+    "Do",
+    "Does",
+    "Did",
+    "Not",
+    "No",
+    "Yes",
+    "One",
+    "Two",
+    "Three",
+    "Another",
+    "Other",
+    "Each",
+    "Every",
+    "Any",
+    "More",
+    "Much",
+    "Recent",
+    "New",
+    "Old",
+    "Read",
+    "See",
 ];
 
 /// Words that may join capitalised words inside one name ("Ministry of Foreign Affairs").
-const JOINERS: &[&str] = &["of", "for", "and", "the", "de", "du", "von", "van", "on", "&"];
+const JOINERS: &[&str] = &[
+    "of", "for", "and", "the", "de", "du", "von", "van", "on", "&",
+];
 
 /// Coverage of a dictionary over a corpus.
 #[derive(Debug, Default)]
@@ -68,7 +166,9 @@ impl Coverage {
         let mut in_doc: HashSet<String> = HashSet::new();
         for (si, s) in tagged.sentences.iter().enumerate() {
             let p = s.paragraph as usize;
-            if tagged.repeated.get(p).copied().unwrap_or(false) || tagged.furniture.get(p).copied().unwrap_or(false) {
+            if tagged.repeated.get(p).copied().unwrap_or(false)
+                || tagged.furniture.get(p).copied().unwrap_or(false)
+            {
                 continue;
             }
             let covered: Vec<(usize, usize)> = tagged
@@ -93,7 +193,8 @@ impl Coverage {
     /// The dictionary's aliases that matched nowhere, in entity order. An alias counts as
     /// matched when any of its case variants (or its plural, for demonyms) was seen.
     pub fn unmatched(&self, dict: &Dictionary) -> Vec<Unmatched> {
-        let seen: HashSet<(u32, &str)> = self.matched.keys().map(|(e, s)| (*e, s.as_str())).collect();
+        let seen: HashSet<(u32, &str)> =
+            self.matched.keys().map(|(e, s)| (*e, s.as_str())).collect();
         let mut out = Vec::new();
         for (i, e) in dict.entities.iter().enumerate() {
             for a in &e.aliases {
@@ -101,8 +202,15 @@ impl Coverage {
                 if a.kind == AliasKind::Demonym {
                     variants.extend(case_variants(&format!("{}s", a.text), a.case));
                 }
-                if !variants.iter().any(|v| seen.contains(&(i as u32, v.as_str()))) {
-                    out.push(Unmatched { entity: e.id.clone(), alias: a.text.clone(), kind: a.kind });
+                if !variants
+                    .iter()
+                    .any(|v| seen.contains(&(i as u32, v.as_str())))
+                {
+                    out.push(Unmatched {
+                        entity: e.id.clone(),
+                        alias: a.text.clone(),
+                        kind: a.kind,
+                    });
                 }
             }
         }
@@ -114,16 +222,28 @@ impl Coverage {
         let mut v: Vec<Candidate> = self
             .phrases
             .iter()
-            .map(|(p, &(occurrences, documents))| Candidate { phrase: p.clone(), occurrences, documents })
+            .map(|(p, &(occurrences, documents))| Candidate {
+                phrase: p.clone(),
+                occurrences,
+                documents,
+            })
             .collect();
-        v.sort_by(|a, b| b.occurrences.cmp(&a.occurrences).then(b.documents.cmp(&a.documents)).then(a.phrase.cmp(&b.phrase)));
+        v.sort_by(|a, b| {
+            b.occurrences
+                .cmp(&a.occurrences)
+                .then(b.documents.cmp(&a.documents))
+                .then(a.phrase.cmp(&b.phrase))
+        });
         v.truncate(limit);
         v
     }
 
     /// Matched surface forms per entity id, with counts, sorted.
     pub fn matched(&self, dict: &Dictionary) -> BTreeMap<(String, String), u64> {
-        self.matched.iter().map(|((e, s), n)| ((dict.entities[*e as usize].id.clone(), s.clone()), *n)).collect()
+        self.matched
+            .iter()
+            .map(|((e, s), n)| ((dict.entities[*e as usize].id.clone(), s.clone()), *n))
+            .collect()
     }
 
     /// Documents seen.
@@ -134,7 +254,10 @@ impl Coverage {
 
 /// Runs of capitalised words in a span, joined by name-internal words, with their byte
 /// spans; a lone stop word ("The", "However") is not a phrase, and a leading one is dropped.
-pub fn capitalised_phrases(text: &str, span: std::ops::Range<usize>) -> Vec<(String, usize, usize)> {
+pub fn capitalised_phrases(
+    text: &str,
+    span: std::ops::Range<usize>,
+) -> Vec<(String, usize, usize)> {
     let s = &text[span.clone()];
     let mut words: Vec<(usize, usize)> = Vec::new();
     let mut start = None;
@@ -170,14 +293,17 @@ pub fn capitalised_phrases(text: &str, span: std::ops::Range<usize>) -> Vec<(Str
         let mut end = i;
         while j < words.len() {
             let gap = &s[words[j - 1].1..words[j].0];
-            if gap.trim().len() > 0 && gap.trim() != "&" {
+            if !gap.trim().is_empty() && gap.trim() != "&" {
                 break;
             }
             let wj = &s[words[j].0..words[j].1];
             if is_cap(wj) {
                 end = j;
                 j += 1;
-            } else if JOINERS.contains(&wj) && j + 1 < words.len() && is_cap(&s[words[j + 1].0..words[j + 1].1]) {
+            } else if JOINERS.contains(&wj)
+                && j + 1 < words.len()
+                && is_cap(&s[words[j + 1].0..words[j + 1].1])
+            {
                 j += 1;
             } else {
                 break;
@@ -204,40 +330,58 @@ mod tests {
     use super::*;
 
     fn phrases(s: &str) -> Vec<String> {
-        capitalised_phrases(s, 0..s.len()).into_iter().map(|p| p.0).collect()
+        capitalised_phrases(s, 0..s.len())
+            .into_iter()
+            .map(|p| p.0)
+            .collect()
     }
 
     #[test]
     fn capitalised_phrases_join_names_and_drop_openers() {
-        assert_eq!(phrases("The Ministry of Foreign Affairs met Koji Tomita in Osaka."), [
-            "Ministry of Foreign Affairs",
-            "Koji Tomita",
-            "Osaka"
-        ]);
+        assert_eq!(
+            phrases("The Ministry of Foreign Affairs met Koji Tomita in Osaka."),
+            ["Ministry of Foreign Affairs", "Koji Tomita", "Osaka"]
+        );
         assert_eq!(phrases("However, the talks failed."), Vec::<String>::new());
-        assert_eq!(phrases("Brad Glosserman, the deputy director of Tama University's Centre"), [
-            "Brad Glosserman",
-            "Tama University",
-            "Centre"
-        ]);
-        assert_eq!(phrases("the U.S.-Korea Free Trade Agreement"), ["U.S.-Korea Free Trade Agreement"]);
+        assert_eq!(
+            phrases("Brad Glosserman, the deputy director of Tama University's Centre"),
+            ["Brad Glosserman", "Tama University", "Centre"]
+        );
+        assert_eq!(
+            phrases("the U.S.-Korea Free Trade Agreement"),
+            ["U.S.-Korea Free Trade Agreement"]
+        );
     }
 
     #[test]
     fn coverage_counts_unmatched_aliases_and_candidates() {
         let mut b = crate::dictionary::Builder::default();
-        b.add_csv("t.csv", "id,type,label,aliases,demonyms\njp,country,Japan,Nippon,Japanese\n").unwrap();
+        b.add_csv(
+            "t.csv",
+            "id,type,label,aliases,demonyms\njp,country,Japan,Nippon,Japanese\n",
+        )
+        .unwrap();
         let dict = b.finish().unwrap();
         let tagger = crate::tagger::Tagger::new(&dict).unwrap();
         let mut cov = Coverage::default();
-        for text in ["Japan met Koji Tomita. Japanese firms left.", "Koji Tomita spoke."] {
+        for text in [
+            "Japan met Koji Tomita. Japanese firms left.",
+            "Koji Tomita spoke.",
+        ] {
             let doc = Document::new("d", text);
             cov.add(&doc, &tagger.tag(&doc));
         }
         let un: Vec<String> = cov.unmatched(&dict).into_iter().map(|u| u.alias).collect();
         assert_eq!(un, ["Nippon"]);
         let c = cov.candidates(5);
-        assert_eq!(c[0], Candidate { phrase: "Koji Tomita".into(), occurrences: 2, documents: 2 });
+        assert_eq!(
+            c[0],
+            Candidate {
+                phrase: "Koji Tomita".into(),
+                occurrences: 2,
+                documents: 2
+            }
+        );
         assert_eq!(c.len(), 1);
     }
 }

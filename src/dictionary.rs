@@ -45,8 +45,14 @@ use crate::corpus::Date;
 use crate::error::{Error, Location, Result};
 
 /// The entity types every dictionary may use without declaring them.
-pub const BUILTIN_TYPES: &[&str] =
-    &["country", "person", "agreement", "event", "organisation", "place"];
+pub const BUILTIN_TYPES: &[&str] = &[
+    "country",
+    "person",
+    "agreement",
+    "event",
+    "organisation",
+    "place",
+];
 
 /// How an alias may differ in case from the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -309,7 +315,11 @@ impl Builder {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if is_csv { self.add_csv(&name, text) } else { self.add_json(&name, text) }
+        if is_csv {
+            self.add_csv(&name, text)
+        } else {
+            self.add_json(&name, text)
+        }
     }
 
     fn insert(&mut self, e: Entity) {
@@ -319,14 +329,19 @@ impl Builder {
     /// Adds a JSON dictionary held in a string; `name` is used in messages.
     pub fn add_json(&mut self, name: &str, text: &str) -> Result<()> {
         let value: Value = serde_json::from_str(text).map_err(|e| {
-            Error::dictionary(Location::line(name, e.line() as u64), format!("bad JSON: {e}"))
+            Error::dictionary(
+                Location::line(name, e.line() as u64),
+                format!("bad JSON: {e}"),
+            )
         })?;
         let lines = LineFinder::new(text);
         let (entities, root) = match &value {
             Value::Array(items) => (items.as_slice(), ""),
             Value::Object(map) => {
                 for key in map.keys() {
-                    if !["entities", "offices", "types", "version", "description"].contains(&key.as_str()) {
+                    if !["entities", "offices", "types", "version", "description"]
+                        .contains(&key.as_str())
+                    {
                         return Err(Error::dictionary(
                             Location::json(name, lines.key(key), key.clone()),
                             format!("unknown key {key:?}: expected entities, offices or types"),
@@ -334,9 +349,13 @@ impl Builder {
                     }
                 }
                 if let Some(types) = map.get("types") {
-                    let types: Vec<String> = serde_json::from_value(types.clone()).map_err(|_| {
-                        Error::dictionary(Location::json(name, lines.key("types"), "types"), "expected a list of strings")
-                    })?;
+                    let types: Vec<String> =
+                        serde_json::from_value(types.clone()).map_err(|_| {
+                            Error::dictionary(
+                                Location::json(name, lines.key("types"), "types"),
+                                "expected a list of strings",
+                            )
+                        })?;
                     for t in types {
                         if !self.types.contains(&t) {
                             self.types.push(t);
@@ -345,14 +364,21 @@ impl Builder {
                 }
                 if let Some(offices) = map.get("offices") {
                     let Value::Array(offices) = offices else {
-                        return Err(Error::dictionary(Location::json(name, lines.key("offices"), "offices"), "expected a list"));
+                        return Err(Error::dictionary(
+                            Location::json(name, lines.key("offices"), "offices"),
+                            "expected a list",
+                        ));
                     };
                     for (i, o) in offices.iter().enumerate() {
                         let path = format!("offices[{i}]");
                         let office = parse_office(o).map_err(|(p, m)| {
                             let id = o.get("id").and_then(Value::as_str);
                             Error::dictionary(
-                                Location::json(name, id.and_then(|id| lines.id(id)), join_path(&path, &p)),
+                                Location::json(
+                                    name,
+                                    id.and_then(|id| lines.id(id)),
+                                    join_path(&path, &p),
+                                ),
                                 m,
                             )
                         })?;
@@ -379,7 +405,11 @@ impl Builder {
         };
         let mut seen = HashSet::new();
         for (i, item) in entities.iter().enumerate() {
-            let path = if root.is_empty() { format!("[{i}]") } else { format!("{root}[{i}]") };
+            let path = if root.is_empty() {
+                format!("[{i}]")
+            } else {
+                format!("{root}[{i}]")
+            };
             let id = item.get("id").and_then(Value::as_str);
             let line = id.and_then(|id| lines.id(id));
             let mut entity = parse_entity(item).map_err(|(p, m)| {
@@ -399,7 +429,9 @@ impl Builder {
 
     /// Adds a CSV dictionary held in a string; `name` is used in messages.
     pub fn add_csv(&mut self, name: &str, text: &str) -> Result<()> {
-        let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(text.as_bytes());
         let headers = rdr
             .headers()
             .map_err(|e| csv_error(name, &e))?
@@ -410,7 +442,9 @@ impl Builder {
             if !headers.iter().any(|h| h == required) {
                 return Err(Error::dictionary(
                     Location::line(name, 1),
-                    format!("missing column {required:?}: the header must start id,type,label,aliases"),
+                    format!(
+                        "missing column {required:?}: the header must start id,type,label,aliases"
+                    ),
                 ));
             }
         }
@@ -432,7 +466,9 @@ impl Builder {
                         let list: Vec<Value> = if cell.is_empty() {
                             Vec::new()
                         } else {
-                            cell.split('|').map(|a| Value::String(a.trim().to_string())).collect()
+                            cell.split('|')
+                                .map(|a| Value::String(a.trim().to_string()))
+                                .collect()
                         };
                         obj.insert(h.clone(), Value::Array(list));
                     }
@@ -444,12 +480,20 @@ impl Builder {
             }
             obj.insert("attributes".into(), Value::Object(attributes));
             let mut entity = parse_entity(&Value::Object(obj)).map_err(|(p, m)| {
-                let m = if p.is_empty() { m } else { format!("{p}: {m}") };
+                // A list position says which cell; a plain field name would only repeat the message.
+                let m = if p.contains('[') {
+                    format!("{p}: {m}")
+                } else {
+                    m
+                };
                 Error::dictionary(at.clone(), m)
             })?;
             entity.origin = at.clone();
             if !seen.insert(entity.id.clone()) {
-                return Err(Error::dictionary(at, format!("duplicate id {:?}", entity.id)));
+                return Err(Error::dictionary(
+                    at,
+                    format!("duplicate id {:?}", entity.id),
+                ));
             }
             self.insert(entity);
         }
@@ -462,8 +506,11 @@ impl Builder {
         if let Some(e) = self.errors.into_iter().next() {
             return Err(e);
         }
-        let known: HashSet<&str> =
-            BUILTIN_TYPES.iter().copied().chain(self.types.iter().map(String::as_str)).collect();
+        let known: HashSet<&str> = BUILTIN_TYPES
+            .iter()
+            .copied()
+            .chain(self.types.iter().map(String::as_str))
+            .collect();
         for e in self.entities.values() {
             if !known.contains(e.kind.as_str()) {
                 let mut all: Vec<&str> = known.iter().copied().collect();
@@ -488,7 +535,11 @@ impl Builder {
             }
         }
         let entities: Vec<Entity> = self.entities.into_values().collect();
-        let by_id = entities.iter().enumerate().map(|(i, e)| (e.id.clone(), i as u32)).collect();
+        let by_id = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i as u32))
+            .collect();
         Ok(Dictionary {
             entities,
             offices: self.offices.into_values().collect(),
@@ -501,7 +552,9 @@ impl Builder {
 fn csv_error(name: &str, e: &csv::Error) -> Error {
     let line = e.position().map_or(1, |p| p.line());
     let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("expected {expected_len} fields, found {len}")
         }
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
@@ -511,7 +564,11 @@ fn csv_error(name: &str, e: &csv::Error) -> Error {
 }
 
 fn join_path(base: &str, rest: &str) -> String {
-    if rest.is_empty() { base.to_string() } else { format!("{base}.{rest}") }
+    if rest.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}.{rest}")
+    }
 }
 
 /// Finds the line of a JSON key or of an entity's `"id": "..."`, for messages.
@@ -525,7 +582,10 @@ impl<'a> LineFinder<'a> {
     }
 
     fn line_at(&self, byte: usize) -> u64 {
-        1 + self.text.as_bytes()[..byte].iter().filter(|&&b| b == b'\n').count() as u64
+        1 + self.text.as_bytes()[..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
     }
 
     pub(crate) fn key(&self, key: &str) -> Option<u64> {
@@ -575,7 +635,10 @@ fn string_field(item: &Value, key: &str, required: bool) -> Result<Option<String
 
 /// Checks an id: an XML NMTOKEN made of ASCII letters, digits, `-`, `_` and `.`.
 pub fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// Checks a surface form: not blank, at least two characters, and at least one letter or
@@ -594,8 +657,15 @@ pub fn check_alias(text: &str) -> Option<&'static str> {
     }
 }
 
-fn parse_alias_list(item: &Value, key: &str, kind: AliasKind, out: &mut Vec<Alias>) -> Result<(), ItemError> {
-    let Some(v) = field(item, key) else { return Ok(()) };
+fn parse_alias_list(
+    item: &Value,
+    key: &str,
+    kind: AliasKind,
+    out: &mut Vec<Alias>,
+) -> Result<(), ItemError> {
+    let Some(v) = field(item, key) else {
+        return Ok(());
+    };
     let Value::Array(list) = v else {
         return Err((key.to_string(), format!("{key:?} must be a list")));
     };
@@ -611,7 +681,10 @@ fn parse_alias_list(item: &Value, key: &str, kind: AliasKind, out: &mut Vec<Alia
                 let case = match o.get("case") {
                     None => CaseRule::Auto,
                     Some(Value::String(c)) => CaseRule::parse(c).ok_or_else(|| {
-                        (format!("{path}.case"), format!("unknown case rule {c:?}: expected auto, exact or insensitive"))
+                        (
+                            format!("{path}.case"),
+                            format!("unknown case rule {c:?}: expected auto, exact or insensitive"),
+                        )
                     })?,
                     Some(_) => return Err((format!("{path}.case"), "must be a string".into())),
                 };
@@ -633,8 +706,17 @@ fn parse_entity(item: &Value) -> Result<Entity, ItemError> {
     }
     for key in item.as_object().map(|o| o.keys()).into_iter().flatten() {
         if ![
-            "id", "type", "label", "aliases", "demonyms", "metonyms", "short", "exclude", "roles",
-            "attributes", "note",
+            "id",
+            "type",
+            "label",
+            "aliases",
+            "demonyms",
+            "metonyms",
+            "short",
+            "exclude",
+            "roles",
+            "attributes",
+            "note",
         ]
         .contains(&key.as_str())
         {
@@ -648,14 +730,24 @@ fn parse_entity(item: &Value) -> Result<Entity, ItemError> {
             format!("bad id {id:?}: use ASCII letters, digits, '-', '_' and '.'"),
         ));
     }
-    let kind = string_field(item, "type", true)?.unwrap_or_default().to_lowercase();
+    let kind = string_field(item, "type", true)?
+        .unwrap_or_default()
+        .to_lowercase();
     // The American spelling is the same type.
-    let kind = if kind == "organization" { "organisation".to_string() } else { kind };
+    let kind = if kind == "organization" {
+        "organisation".to_string()
+    } else {
+        kind
+    };
     let label = string_field(item, "label", true)?.unwrap_or_default();
     if let Some(why) = check_alias(&label) {
         return Err(("label".into(), format!("label {label:?} {why}")));
     }
-    let mut aliases = vec![Alias { text: label.clone(), kind: AliasKind::Name, case: CaseRule::Auto }];
+    let mut aliases = vec![Alias {
+        text: label.clone(),
+        kind: AliasKind::Name,
+        case: CaseRule::Auto,
+    }];
     parse_alias_list(item, "aliases", AliasKind::Name, &mut aliases)?;
     parse_alias_list(item, "short", AliasKind::Short, &mut aliases)?;
     parse_alias_list(item, "demonyms", AliasKind::Demonym, &mut aliases)?;
@@ -666,8 +758,12 @@ fn parse_entity(item: &Value) -> Result<Entity, ItemError> {
     }
     let mut exclude = Vec::new();
     if let Some(v) = field(item, "exclude") {
-        let list: Vec<String> = serde_json::from_value(v.clone())
-            .map_err(|_| ("exclude".to_string(), "\"exclude\" must be a list of strings".to_string()))?;
+        let list: Vec<String> = serde_json::from_value(v.clone()).map_err(|_| {
+            (
+                "exclude".to_string(),
+                "\"exclude\" must be a list of strings".to_string(),
+            )
+        })?;
         for (i, x) in list.into_iter().enumerate() {
             if let Some(why) = check_alias(&x) {
                 return Err((format!("exclude[{i}]"), format!("phrase {x:?} {why}")));
@@ -691,32 +787,50 @@ fn parse_entity(item: &Value) -> Result<Entity, ItemError> {
             }
             let raw: RawRole = serde_json::from_value(r.clone())
                 .map_err(|e| (path.clone(), format!("bad role: {e}")))?;
-            let start = Date::parse(&raw.start)
-                .ok_or_else(|| (format!("{path}.start"), format!("bad date {:?}: expected YYYY-MM-DD", raw.start)))?;
+            let start = Date::parse(&raw.start).ok_or_else(|| {
+                (
+                    format!("{path}.start"),
+                    format!("bad date {:?}: expected YYYY-MM-DD", raw.start),
+                )
+            })?;
             let end = match raw.end.as_deref().filter(|s| !s.is_empty()) {
                 None => None,
-                Some(s) => Some(
-                    Date::parse(s)
-                        .ok_or_else(|| (format!("{path}.end"), format!("bad date {s:?}: expected YYYY-MM-DD")))?,
-                ),
+                Some(s) => Some(Date::parse(s).ok_or_else(|| {
+                    (
+                        format!("{path}.end"),
+                        format!("bad date {s:?}: expected YYYY-MM-DD"),
+                    )
+                })?),
             };
             if end.is_some_and(|end| end < start) {
                 return Err((path, "the role ends before it starts".into()));
             }
-            roles.push(Role { office: raw.office, start, end });
+            roles.push(Role {
+                office: raw.office,
+                start,
+                end,
+            });
         }
     }
     let mut attributes = BTreeMap::new();
     if let Some(v) = field(item, "attributes") {
         let Value::Object(map) = v else {
-            return Err(("attributes".into(), "\"attributes\" must be an object".into()));
+            return Err((
+                "attributes".into(),
+                "\"attributes\" must be an object".into(),
+            ));
         };
         for (k, v) in map {
             let v = match v {
                 Value::String(s) => s.clone(),
                 Value::Number(n) => n.to_string(),
                 Value::Bool(b) => b.to_string(),
-                _ => return Err((format!("attributes.{k}"), "an attribute must be a string, number or boolean".into())),
+                _ => {
+                    return Err((
+                        format!("attributes.{k}"),
+                        "an attribute must be a string, number or boolean".into(),
+                    ));
+                }
             };
             attributes.insert(k.clone(), v);
         }
@@ -744,10 +858,16 @@ fn parse_office(item: &Value) -> Result<Office, ItemError> {
         #[serde(default)]
         titles: Vec<String>,
     }
-    let raw: RawOffice =
-        serde_json::from_value(item.clone()).map_err(|e| (String::new(), format!("bad office: {e}")))?;
+    let raw: RawOffice = serde_json::from_value(item.clone())
+        .map_err(|e| (String::new(), format!("bad office: {e}")))?;
     if !valid_id(&raw.id) {
-        return Err(("id".into(), format!("bad id {:?}: use ASCII letters, digits, '-', '_' and '.'", raw.id)));
+        return Err((
+            "id".into(),
+            format!(
+                "bad id {:?}: use ASCII letters, digits, '-', '_' and '.'",
+                raw.id
+            ),
+        ));
     }
     for (key, list) in [("phrases", &raw.phrases), ("titles", &raw.titles)] {
         for (i, p) in list.iter().enumerate() {
@@ -756,7 +876,12 @@ fn parse_office(item: &Value) -> Result<Office, ItemError> {
             }
         }
     }
-    Ok(Office { id: raw.id, label: raw.label, phrases: raw.phrases, titles: raw.titles })
+    Ok(Office {
+        id: raw.id,
+        label: raw.label,
+        phrases: raw.phrases,
+        titles: raw.titles,
+    })
 }
 
 /// Writes a dictionary as CSV (`id,type,label,aliases,demonyms,metonyms,short,exclude`, then
@@ -764,10 +889,15 @@ fn parse_office(item: &Value) -> Result<Office, ItemError> {
 /// CSV cannot hold and were left out: roles, and aliases whose case rule differs from what
 /// `auto` would do.
 pub fn write_csv<W: std::io::Write>(dict: &Dictionary, w: W) -> std::io::Result<usize> {
-    let attrs: std::collections::BTreeSet<&str> =
-        dict.entities.iter().flat_map(|e| e.attributes.keys().map(String::as_str)).collect();
+    let attrs: std::collections::BTreeSet<&str> = dict
+        .entities
+        .iter()
+        .flat_map(|e| e.attributes.keys().map(String::as_str))
+        .collect();
     let mut out = csv::Writer::from_writer(w);
-    let mut header = vec!["id", "type", "label", "aliases", "demonyms", "metonyms", "short", "exclude"];
+    let mut header = vec![
+        "id", "type", "label", "aliases", "demonyms", "metonyms", "short", "exclude",
+    ];
     header.extend(attrs.iter().copied());
     out.write_record(&header)?;
     let mut dropped = 0;
@@ -796,7 +926,11 @@ pub fn write_csv<W: std::io::Write>(dict: &Dictionary, w: W) -> std::io::Result<
             list(AliasKind::Short),
             e.exclude.join("|"),
         ];
-        row.extend(attrs.iter().map(|k| e.attributes.get(*k).cloned().unwrap_or_default()));
+        row.extend(
+            attrs
+                .iter()
+                .map(|k| e.attributes.get(*k).cloned().unwrap_or_default()),
+        );
         out.write_record(&row)?;
     }
     out.flush()?;
@@ -907,7 +1041,12 @@ pub fn lint(dict: &Dictionary) -> Vec<Problem> {
         let mut holders: Vec<(&Entity, &Role)> = dict
             .entities
             .iter()
-            .flat_map(|e| e.roles.iter().filter(|r| r.office == office.id).map(move |r| (e, r)))
+            .flat_map(|e| {
+                e.roles
+                    .iter()
+                    .filter(|r| r.office == office.id)
+                    .map(move |r| (e, r))
+            })
             .collect();
         holders.sort_by_key(|(_, r)| r.start);
         for w in holders.windows(2) {
@@ -940,7 +1079,11 @@ pub fn lint(dict: &Dictionary) -> Vec<Problem> {
             }
         }
     }
-    problems.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.message.cmp(&b.message)));
+    problems.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.message.cmp(&b.message))
+    });
     problems
 }
 
@@ -990,22 +1133,38 @@ mod tests {
 
     #[test]
     fn json_errors_name_the_file_line_and_path() {
-        let err = load_json("{\"entities\": [\n  {\"id\": \"x\", \"type\": \"country\"}\n]}").unwrap_err();
+        let err = load_json("{\"entities\": [\n  {\"id\": \"x\", \"type\": \"country\"}\n]}")
+            .unwrap_err();
         assert_eq!(err.to_string(), "d.json:2: entities[0]: missing \"label\"");
         let err = load_json("{\"entities\": [\n {\"id\": \"x\", \"type\": \"country\", \"label\": \"Xy\",\n  \"aliases\": [\"ok\", \"\"]}]}")
             .unwrap_err();
-        assert_eq!(err.to_string(), "d.json:2: entities[0].aliases[1]: alias \"\" is empty");
-        let err = load_json("{\"entities\": [\n {\"id\": \"x\", \"type\": \"planet\", \"label\": \"Xy\"}]}").unwrap_err();
-        assert!(err.to_string().starts_with("d.json:2: entities[0]: unknown type \"planet\""), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "d.json:2: entities[0].aliases[1]: alias \"\" is empty"
+        );
+        let err = load_json(
+            "{\"entities\": [\n {\"id\": \"x\", \"type\": \"planet\", \"label\": \"Xy\"}]}",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("d.json:2: entities[0]: unknown type \"planet\""),
+            "{err}"
+        );
         let err = load_json("{\"entities\": [\n {\"id\": \"x\"").unwrap_err();
         assert!(err.to_string().starts_with("d.json:2: bad JSON"), "{err}");
-        let err = load_json("{\"entities\": [{\"id\": \"a b\", \"type\": \"country\", \"label\": \"Xy\"}]}").unwrap_err();
+        let err = load_json(
+            "{\"entities\": [{\"id\": \"a b\", \"type\": \"country\", \"label\": \"Xy\"}]}",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("bad id \"a b\""), "{err}");
     }
 
     #[test]
     fn declared_types_are_accepted() {
-        let d = load_json(r#"{"types": ["militia"], "entities": [{"id": "x", "type": "militia", "label": "Xy"}]}"#);
+        let d = load_json(
+            r#"{"types": ["militia"], "entities": [{"id": "x", "type": "militia", "label": "Xy"}]}"#,
+        );
         assert!(d.is_ok());
     }
 
@@ -1020,16 +1179,27 @@ mod tests {
 
     #[test]
     fn csv_errors_name_the_line() {
-        let err = load_csv("id,type,label,aliases\nkr,country,South Korea,\njp,country,,\n").unwrap_err();
+        let err =
+            load_csv("id,type,label,aliases\nkr,country,South Korea,\njp,country,,\n").unwrap_err();
         assert_eq!(err.to_string(), "d.csv:3: missing \"label\"");
-        let err = load_csv("id,type,label,aliases\nkr,country,South Korea,\nkr,country,Korea,\n").unwrap_err();
+        let err = load_csv("id,type,label,aliases\nkr,country,South Korea,\nkr,country,Korea,\n")
+            .unwrap_err();
         assert_eq!(err.to_string(), "d.csv:3: duplicate id \"kr\"");
         let err = load_csv("id,label\nkr,Korea\n").unwrap_err();
-        assert!(err.to_string().starts_with("d.csv:1: missing column \"type\""), "{err}");
-        let err = load_csv("id,type,label,aliases\nkr,country,South Korea,\njp,country\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("d.csv:1: missing column \"type\""),
+            "{err}"
+        );
+        let err =
+            load_csv("id,type,label,aliases\nkr,country,South Korea,\njp,country\n").unwrap_err();
         assert_eq!(err.to_string(), "d.csv:3: expected 4 fields, found 2");
         let err = load_csv("id,type,label,aliases\nkr,country,South Korea,K\n").unwrap_err();
-        assert!(err.to_string().starts_with("d.csv:2: aliases[0]: alias \"K\" is a single character"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("d.csv:2: aliases[0]: alias \"K\" is a single character"),
+            "{err}"
+        );
         let err = load_csv("id,type,label,aliases\nkr,country,South Korea,--\n").unwrap_err();
         assert!(err.to_string().contains("has no letter or digit"), "{err}");
     }
@@ -1037,8 +1207,16 @@ mod tests {
     #[test]
     fn a_later_file_overrides_an_id() {
         let mut b = Builder::default();
-        b.add_csv("a.csv", "id,type,label,aliases\nkr,country,South Korea,\njp,country,Japan,\n").unwrap();
-        b.add_csv("b.csv", "id,type,label,aliases\nkr,country,Korea (South),\n").unwrap();
+        b.add_csv(
+            "a.csv",
+            "id,type,label,aliases\nkr,country,South Korea,\njp,country,Japan,\n",
+        )
+        .unwrap();
+        b.add_csv(
+            "b.csv",
+            "id,type,label,aliases\nkr,country,Korea (South),\n",
+        )
+        .unwrap();
         let d = b.finish().unwrap();
         assert_eq!(d.entities.len(), 2);
         assert_eq!(d.get("kr").unwrap().label, "Korea (South)");
@@ -1046,10 +1224,15 @@ mod tests {
 
     #[test]
     fn roles_need_known_offices_and_ordered_dates() {
-        let err = load_json(r#"{"entities": [{"id": "m", "type": "person", "label": "Moon Jae-in",
-            "roles": [{"office": "kr_president", "start": "2017-05-10"}]}]}"#)
+        let err = load_json(
+            r#"{"entities": [{"id": "m", "type": "person", "label": "Moon Jae-in",
+            "roles": [{"office": "kr_president", "start": "2017-05-10"}]}]}"#,
+        )
         .unwrap_err();
-        assert!(err.to_string().contains("unknown office \"kr_president\""), "{err}");
+        assert!(
+            err.to_string().contains("unknown office \"kr_president\""),
+            "{err}"
+        );
         let err = load_json(r#"{"offices": [{"id": "p", "label": "P"}], "entities": [{"id": "m", "type": "person",
             "label": "Moon Jae-in", "roles": [{"office": "p", "start": "2017-05-10", "end": "2016-01-01"}]}]}"#)
         .unwrap_err();
@@ -1071,13 +1254,47 @@ mod tests {
         ]}"#,
         )
         .unwrap();
-        let problems: Vec<(Severity, String)> = lint(&d).into_iter().map(|p| (p.severity, p.message)).collect();
-        let has = |s: Severity, needle: &str| problems.iter().any(|(sev, m)| *sev == s && m.contains(needle));
-        assert!(has(Severity::Error, "alias \"Korea\" of \"d\" is also claimed by \"c\""), "{problems:#?}");
-        assert!(has(Severity::Error, "alias \"Korea Times\" of \"e\" never matches: \"d\" excludes"), "{problems:#?}");
-        assert!(has(Severity::Error, "\"b\" holds \"p\" from 2017-01-01 while \"a\" holds it until 2017-03-10"), "{problems:#?}");
-        assert!(has(Severity::Warning, "short form \"Park\" of \"a\" is shadowed by the name \"Park\" of \"c\""), "{problems:#?}");
-        assert!(has(Severity::Warning, "role phrase \"the boss\""), "{problems:#?}");
+        let problems: Vec<(Severity, String)> = lint(&d)
+            .into_iter()
+            .map(|p| (p.severity, p.message))
+            .collect();
+        let has = |s: Severity, needle: &str| {
+            problems
+                .iter()
+                .any(|(sev, m)| *sev == s && m.contains(needle))
+        };
+        assert!(
+            has(
+                Severity::Error,
+                "alias \"Korea\" of \"d\" is also claimed by \"c\""
+            ),
+            "{problems:#?}"
+        );
+        assert!(
+            has(
+                Severity::Error,
+                "alias \"Korea Times\" of \"e\" never matches: \"d\" excludes"
+            ),
+            "{problems:#?}"
+        );
+        assert!(
+            has(
+                Severity::Error,
+                "\"b\" holds \"p\" from 2017-01-01 while \"a\" holds it until 2017-03-10"
+            ),
+            "{problems:#?}"
+        );
+        assert!(
+            has(
+                Severity::Warning,
+                "short form \"Park\" of \"a\" is shadowed by the name \"Park\" of \"c\""
+            ),
+            "{problems:#?}"
+        );
+        assert!(
+            has(Severity::Warning, "role phrase \"the boss\""),
+            "{problems:#?}"
+        );
         assert_eq!(problems.len(), 6, "{problems:#?}");
     }
 
@@ -1090,9 +1307,16 @@ mod tests {
         )
         .unwrap();
         let mut buf = Vec::new();
-        assert_eq!(write_csv(&d, &mut buf).unwrap(), 1, "the exact case rule of Nippon");
+        assert_eq!(
+            write_csv(&d, &mut buf).unwrap(),
+            1,
+            "the exact case rule of Nippon"
+        );
         let text = String::from_utf8(buf).unwrap();
-        assert!(text.starts_with("id,type,label,aliases,demonyms,metonyms,short,exclude,iso\n"), "{text}");
+        assert!(
+            text.starts_with("id,type,label,aliases,demonyms,metonyms,short,exclude,iso\n"),
+            "{text}"
+        );
         let back = load_csv(&text).unwrap();
         assert_eq!(back.entities.len(), 2);
         let kr = back.get("kr").unwrap();

@@ -23,17 +23,29 @@ pub struct Location {
 impl Location {
     /// A location that names only a file.
     pub fn file(file: impl Into<String>) -> Self {
-        Location { file: file.into(), line: None, path: None }
+        Location {
+            file: file.into(),
+            line: None,
+            path: None,
+        }
     }
 
     /// A location in a file at a 1-based line.
     pub fn line(file: impl Into<String>, line: u64) -> Self {
-        Location { file: file.into(), line: Some(line), path: None }
+        Location {
+            file: file.into(),
+            line: Some(line),
+            path: None,
+        }
     }
 
     /// A location in a file at a JSON path, with the line when it is known.
     pub fn json(file: impl Into<String>, line: Option<u64>, path: impl Into<String>) -> Self {
-        Location { file: file.into(), line, path: Some(path.into()) }
+        Location {
+            file: file.into(),
+            line,
+            path: Some(path.into()),
+        }
     }
 }
 
@@ -95,17 +107,26 @@ pub enum Error {
 impl Error {
     /// An input error at a location.
     pub fn input(at: Location, message: impl Into<String>) -> Self {
-        Error::Input { at, message: message.into() }
+        Error::Input {
+            at,
+            message: message.into(),
+        }
     }
 
     /// A dictionary error at a location.
     pub fn dictionary(at: Location, message: impl Into<String>) -> Self {
-        Error::Dictionary { at, message: message.into() }
+        Error::Dictionary {
+            at,
+            message: message.into(),
+        }
     }
 
     /// An I/O error on a path.
     pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 
@@ -129,6 +150,16 @@ impl Error {
             if let Some(io) = s.downcast_ref::<io::Error>() {
                 if io.kind() == io::ErrorKind::BrokenPipe {
                     return true;
+                }
+                // The CSV writer wraps the pipe's error in its own.
+                if let Some(csv::ErrorKind::Io(inner)) = io
+                    .get_ref()
+                    .and_then(|e| e.downcast_ref::<csv::Error>())
+                    .map(csv::Error::kind)
+                {
+                    if inner.kind() == io::ErrorKind::BrokenPipe {
+                        return true;
+                    }
                 }
             }
             source = s.source();

@@ -109,7 +109,9 @@ pub fn is_furniture(line: &str) -> bool {
     }
     // A price or counter with no words ("2,500 $", "0 $").
     if !line.chars().any(char::is_alphabetic) {
-        return line.chars().any(|c| c.is_ascii_digit() || "$€£¥%".contains(c));
+        return line
+            .chars()
+            .any(|c| c.is_ascii_digit() || "$€£¥%".contains(c));
     }
     if FURNITURE_LINES.contains(&l.as_str()) {
         return true;
@@ -121,7 +123,9 @@ pub fn is_furniture(line: &str) -> bool {
         return true;
     }
     // Photo credits at the end of a caption: ".../Pool Photo via AP", "Reuters/File Photo".
-    if l.len() < 120 && (l.contains(" via ap") || l.contains(" via reuters") || l.contains("/file photo")) {
+    if l.len() < 120
+        && (l.contains(" via ap") || l.contains(" via reuters") || l.contains("/file photo"))
+    {
         return true;
     }
     false
@@ -130,7 +134,11 @@ pub fn is_furniture(line: &str) -> bool {
 fn is_teaser_header(line: &str) -> bool {
     let l = simplify(line);
     TEASER_HEADERS.iter().any(|h| {
-        l == *h || (l.starts_with(h) && l.len() < h.len() + 40 && l[h.len()..].starts_with(' ') && *h == "more from")
+        l == *h
+            || (l.starts_with(h)
+                && l.len() < h.len() + 40
+                && l[h.len()..].starts_with(' ')
+                && *h == "more from")
     })
 }
 
@@ -203,9 +211,18 @@ mod tests {
             "Russians Are Unraveling Before Our Eyes",
             "China, Russia, and their autocratic friends are leading another epic clash.",
         ];
-        assert_eq!(furniture(paras), [false, false, false, false, true, true, true]);
+        assert_eq!(
+            furniture(paras),
+            [false, false, false, false, true, true, true]
+        );
         // A "Related" line early in the text does not swallow the article.
-        let early = ["Related", "Japan and South Korea argued.", "Washington watched.", "More text.", "End."];
+        let early = [
+            "Related",
+            "Japan and South Korea argued.",
+            "Washington watched.",
+            "More text.",
+            "End.",
+        ];
         assert_eq!(furniture(early), [false, false, false, false, false]);
     }
 }

@@ -124,7 +124,12 @@ impl Measures {
         let pmi = (ab * n / (a * b)).log2();
         let p_ab = ab / n;
         let npmi = if p_ab >= 1.0 { 1.0 } else { pmi / -p_ab.log2() };
-        Measures { pmi, npmi, jaccard: ab / (a + b - ab), dice: 2.0 * ab / (a + b) }
+        Measures {
+            pmi,
+            npmi,
+            jaccard: ab / (a + b - ab),
+            dice: 2.0 * ab / (a + b),
+        }
     }
 }
 
@@ -193,16 +198,17 @@ impl KnowledgeGraph {
     /// The edges in export order, each with its source and target node.
     pub fn edges(&self) -> impl Iterator<Item = (&Node, &Node, &Edge)> {
         self.graph.edge_indices().map(move |e| {
-            let (s, t) = self.graph.edge_endpoints(e).expect("edge index from this graph");
+            let (s, t) = self
+                .graph
+                .edge_endpoints(e)
+                .expect("edge index from this graph");
             (&self.graph[s], &self.graph[t], &self.graph[e])
         })
     }
 
     /// Looks a node up by its id.
     pub fn node_index(&self, id: &str) -> Option<NodeIndex> {
-        self.graph
-            .node_indices()
-            .find(|&i| self.graph[i].id == id)
+        self.graph.node_indices().find(|&i| self.graph[i].id == id)
     }
 }
 
@@ -218,7 +224,10 @@ pub struct Span {
 impl Span {
     /// A span of one date (or none).
     pub fn at(date: Option<Date>) -> Span {
-        Span { first: date, last: date }
+        Span {
+            first: date,
+            last: date,
+        }
     }
 
     /// The smallest span holding both.
@@ -286,7 +295,10 @@ impl PartialGraph {
         relations: impl IntoIterator<Item = RelationKey>,
     ) -> PartialGraph {
         let span = Span::at(date);
-        let mut g = PartialGraph { documents: 1, ..PartialGraph::default() };
+        let mut g = PartialGraph {
+            documents: 1,
+            ..PartialGraph::default()
+        };
         for e in mentions {
             let n = g.nodes.entry(e).or_default();
             n.mentions += 1;
@@ -312,10 +324,21 @@ impl PartialGraph {
             }
         }
         for (pair, weight) in doc_pairs {
-            g.cooccurrences.insert(pair, EdgeCounts { weight, documents: 1, span });
+            g.cooccurrences.insert(
+                pair,
+                EdgeCounts {
+                    weight,
+                    documents: 1,
+                    span,
+                },
+            );
         }
         for key in relations {
-            let r = g.relations.entry(key).or_insert(EdgeCounts { weight: 0, documents: 1, span });
+            let r = g.relations.entry(key).or_insert(EdgeCounts {
+                weight: 0,
+                documents: 1,
+                span,
+            });
             r.weight += 1;
         }
         g
@@ -412,7 +435,11 @@ impl PartialGraph {
         KnowledgeGraph {
             graph,
             window,
-            totals: Totals { documents: self.documents, windows: self.windows, mentions: self.mentions },
+            totals: Totals {
+                documents: self.documents,
+                windows: self.windows,
+                mentions: self.mentions,
+            },
         }
     }
 }

@@ -52,7 +52,12 @@ pub struct Pipeline {
 }
 
 /// Counts one tagged document and its relations into a partial graph.
-pub fn count_document(doc: &Document, tagged: &TaggedDocument, relations: &[Relation], window: Window) -> PartialGraph {
+pub fn count_document(
+    doc: &Document,
+    tagged: &TaggedDocument,
+    relations: &[Relation],
+    window: Window,
+) -> PartialGraph {
     let mut windows: Vec<Vec<u32>> = Vec::new();
     let mut current: Option<u32> = None;
     for m in &tagged.mentions {
@@ -87,7 +92,12 @@ impl Pipeline {
     pub fn with_rules(dict: Dictionary, rules: RuleSet, options: BuildOptions) -> Result<Pipeline> {
         rules.check_types(&dict)?;
         let tagger = Tagger::with_options(&dict, options.tag)?;
-        Ok(Pipeline { dict, tagger, rules, options })
+        Ok(Pipeline {
+            dict,
+            tagger,
+            rules,
+            options,
+        })
     }
 
     /// The relation rules in use.
@@ -164,26 +174,40 @@ mod tests {
             "id,type,label,aliases\njp,country,Japan,Tokyo\nkr,country,South Korea,Seoul\nus,country,United States,Washington\n",
         )
         .unwrap();
-        let options = BuildOptions { window, ..BuildOptions::default() };
+        let options = BuildOptions {
+            window,
+            ..BuildOptions::default()
+        };
         Pipeline::with_rules(b.finish().unwrap(), RuleSet::default(), options).unwrap()
     }
 
     fn docs() -> Vec<Result<Document>> {
         vec![
-            Ok(Document::new("a", "Japan and South Korea. Tokyo and Seoul and Washington.\nJapan alone.")
-                .with_date(Date::new(2019, 7, 1).unwrap())),
-            Ok(Document::new("b", "Seoul and Washington.").with_date(Date::new(2019, 11, 22).unwrap())),
+            Ok(Document::new(
+                "a",
+                "Japan and South Korea. Tokyo and Seoul and Washington.\nJapan alone.",
+            )
+            .with_date(Date::new(2019, 7, 1).unwrap())),
+            Ok(Document::new("b", "Seoul and Washington.")
+                .with_date(Date::new(2019, 11, 22).unwrap())),
         ]
     }
 
     #[test]
     fn sentence_window_counts_windows_documents_and_dates() {
-        let g = pipeline(Window::Sentence).run(docs(), |_, _, _| Ok(())).unwrap();
+        let g = pipeline(Window::Sentence)
+            .run(docs(), |_, _, _| Ok(()))
+            .unwrap();
         let ids: Vec<&str> = g.nodes().map(|n| n.id.as_str()).collect();
         assert_eq!(ids, ["jp", "kr", "us"]);
-        let edges: Vec<(&str, &str, u64, u64)> =
-            g.edges().map(|(s, t, e)| (s.id.as_str(), t.id.as_str(), e.weight, e.documents)).collect();
-        assert_eq!(edges, [("jp", "kr", 2, 1), ("jp", "us", 1, 1), ("kr", "us", 2, 2)]);
+        let edges: Vec<(&str, &str, u64, u64)> = g
+            .edges()
+            .map(|(s, t, e)| (s.id.as_str(), t.id.as_str(), e.weight, e.documents))
+            .collect();
+        assert_eq!(
+            edges,
+            [("jp", "kr", 2, 1), ("jp", "us", 1, 1), ("kr", "us", 2, 2)]
+        );
         let (_, _, kr_us) = g.edges().nth(2).unwrap();
         assert_eq!(kr_us.first_seen, Date::new(2019, 7, 1));
         assert_eq!(kr_us.last_seen, Date::new(2019, 11, 22));
@@ -203,44 +227,82 @@ mod tests {
     #[test]
     fn relations_become_directed_edges_after_the_cooccurrences() {
         let mut b = Builder::default();
-        b.add_csv("t.csv", "id,type,label,aliases\njp,country,Japan,Tokyo\nkr,country,South Korea,Seoul\n").unwrap();
+        b.add_csv(
+            "t.csv",
+            "id,type,label,aliases\njp,country,Japan,Tokyo\nkr,country,South Korea,Seoul\n",
+        )
+        .unwrap();
         let p = Pipeline::new(b.finish().unwrap(), BuildOptions::default()).unwrap();
         let mut found = 0;
         let docs = vec![
-            Ok(Document::new("a", "Japan placed export controls on South Korea.")),
-            Ok(Document::new("b", "Tokyo imposed export curbs on Seoul. Japan did not criticise Seoul.")),
+            Ok(Document::new(
+                "a",
+                "Japan placed export controls on South Korea.",
+            )),
+            Ok(Document::new(
+                "b",
+                "Tokyo imposed export curbs on Seoul. Japan did not criticise Seoul.",
+            )),
         ];
-        let g = p.run(docs, |_, _, r| {
-            found += r.len();
-            Ok(())
-        })
-        .unwrap();
+        let g = p
+            .run(docs, |_, _, r| {
+                found += r.len();
+                Ok(())
+            })
+            .unwrap();
         assert_eq!(found, 3);
         let rels: Vec<(&str, &str, &str, u64, bool)> = g
             .edges()
             .filter(|(_, _, e)| e.kind == EdgeKind::Relation)
             .map(|(s, t, e)| {
                 let r = e.relation.as_ref().unwrap();
-                (s.id.as_str(), t.id.as_str(), r.relation.as_str(), e.weight, r.negated)
+                (
+                    s.id.as_str(),
+                    t.id.as_str(),
+                    r.relation.as_str(),
+                    e.weight,
+                    r.negated,
+                )
             })
             .collect();
-        assert_eq!(rels, [("jp", "kr", "criticises", 1, true), ("jp", "kr", "restricts_trade", 2, false)]);
+        assert_eq!(
+            rels,
+            [
+                ("jp", "kr", "criticises", 1, true),
+                ("jp", "kr", "restricts_trade", 2, false)
+            ]
+        );
         let kinds: Vec<EdgeKind> = g.edges().map(|(_, _, e)| e.kind).collect();
-        assert_eq!(kinds, [EdgeKind::Cooccurrence, EdgeKind::Relation, EdgeKind::Relation]);
+        assert_eq!(
+            kinds,
+            [
+                EdgeKind::Cooccurrence,
+                EdgeKind::Relation,
+                EdgeKind::Relation
+            ]
+        );
     }
 
     #[test]
     fn wider_windows_and_min_weight() {
-        let g = pipeline(Window::Document).run(docs(), |_, _, _| Ok(())).unwrap();
+        let g = pipeline(Window::Document)
+            .run(docs(), |_, _, _| Ok(()))
+            .unwrap();
         let w: Vec<u64> = g.edges().map(|(_, _, e)| e.weight).collect();
         assert_eq!(w, [1, 1, 2]);
-        let g = pipeline(Window::Paragraph).run(docs(), |_, _, _| Ok(())).unwrap();
+        let g = pipeline(Window::Paragraph)
+            .run(docs(), |_, _, _| Ok(()))
+            .unwrap();
         assert_eq!(g.totals.windows, 3);
         let mut p = pipeline(Window::Sentence);
         p.options.min_weight = 2;
         let g = p.run(docs(), |_, _, _| Ok(())).unwrap();
         assert_eq!(g.graph.edge_count(), 2);
-        assert_eq!(g.graph.node_count(), 3, "nodes stay when their edges are dropped");
+        assert_eq!(
+            g.graph.node_count(),
+            3,
+            "nodes stay when their edges are dropped"
+        );
     }
 
     #[test]
@@ -266,7 +328,10 @@ mod tests {
     #[test]
     fn the_first_input_error_stops_the_run() {
         let p = pipeline(Window::Sentence);
-        let docs = vec![Ok(Document::new("a", "Japan")), Err(crate::Error::Config("boom".into()))];
+        let docs = vec![
+            Ok(Document::new("a", "Japan")),
+            Err(crate::Error::Config("boom".into())),
+        ];
         assert!(p.run(docs, |_, _, _| Ok(())).is_err());
     }
 }

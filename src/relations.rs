@@ -52,7 +52,13 @@ pub struct RelationKey {
 }
 
 /// The modalities a relation can have.
-pub const MODALITIES: &[&str] = &["asserted", "threatened", "proposed", "planned", "hypothetical"];
+pub const MODALITIES: &[&str] = &[
+    "asserted",
+    "threatened",
+    "proposed",
+    "planned",
+    "hypothetical",
+];
 
 /// The default rules, embedded in the binary.
 pub const DEFAULT_RULES: &str = include_str!("../data/relations.json");
@@ -133,7 +139,11 @@ pub struct Relation {
 impl Relation {
     /// The key under which the graph counts it.
     pub fn key(&self) -> RelationKey {
-        RelationKey { subject: self.subject, object: self.object, attrs: self.attrs.clone() }
+        RelationKey {
+            subject: self.subject,
+            object: self.object,
+            attrs: self.attrs.clone(),
+        }
     }
 }
 
@@ -213,10 +223,20 @@ pub fn inflections(word: &str) -> Vec<String> {
     }
     let bytes = w.as_bytes();
     let last = bytes.last().copied().unwrap_or(b' ');
-    let before_last = if bytes.len() >= 2 { bytes[bytes.len() - 2] } else { b' ' };
+    let before_last = if bytes.len() >= 2 {
+        bytes[bytes.len() - 2]
+    } else {
+        b' '
+    };
     let vowel = |b: u8| b"aeiou".contains(&b);
     // -s
-    if w.ends_with('s') || w.ends_with('x') || w.ends_with('z') || w.ends_with("ch") || w.ends_with("sh") || w.ends_with('o') {
+    if w.ends_with('s')
+        || w.ends_with('x')
+        || w.ends_with('z')
+        || w.ends_with("ch")
+        || w.ends_with("sh")
+        || w.ends_with('o')
+    {
         out.push(format!("{w}es"));
     } else if last == b'y' && !vowel(before_last) {
         out.push(format!("{}ies", &w[..w.len() - 1]));
@@ -247,7 +267,9 @@ fn parse_pattern(pattern: &str) -> std::result::Result<Vec<Token>, String> {
     let mut tokens = Vec::new();
     for raw in pattern.split_whitespace() {
         if let Some(n) = raw.strip_prefix('*') {
-            let n: usize = n.parse().map_err(|_| format!("bad gap {raw:?}: expected *N with N from 1 to 9"))?;
+            let n: usize = n
+                .parse()
+                .map_err(|_| format!("bad gap {raw:?}: expected *N with N from 1 to 9"))?;
             if !(1..=9).contains(&n) {
                 return Err(format!("bad gap {raw:?}: expected *N with N from 1 to 9"));
             }
@@ -255,7 +277,11 @@ fn parse_pattern(pattern: &str) -> std::result::Result<Vec<Token>, String> {
             continue;
         }
         let (inner, optional) = match raw.strip_prefix('[') {
-            Some(rest) => (rest.strip_suffix(']').ok_or_else(|| format!("unclosed [ in {raw:?}"))?, true),
+            Some(rest) => (
+                rest.strip_suffix(']')
+                    .ok_or_else(|| format!("unclosed [ in {raw:?}"))?,
+                true,
+            ),
             None => (raw, false),
         };
         let mut forms = Vec::new();
@@ -265,8 +291,14 @@ fn parse_pattern(pattern: &str) -> std::result::Result<Vec<Token>, String> {
                 None => (alt, false),
             };
             let word = word.replace('\u{2019}', "'");
-            if word.is_empty() || !word.chars().all(|c| c.is_alphanumeric() || c == '\'' || c == '-') {
-                return Err(format!("bad word {alt:?} in pattern: use letters, digits, ' and -"));
+            if word.is_empty()
+                || !word
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '\'' || c == '-')
+            {
+                return Err(format!(
+                    "bad word {alt:?} in pattern: use letters, digits, ' and -"
+                ));
             }
             if inflect {
                 forms.extend(inflections(&word));
@@ -278,10 +310,19 @@ fn parse_pattern(pattern: &str) -> std::result::Result<Vec<Token>, String> {
         forms.dedup();
         tokens.push(Token::Words { forms, optional });
     }
-    if !tokens.iter().any(|t| matches!(t, Token::Words { optional: false, .. })) {
+    if !tokens.iter().any(|t| {
+        matches!(
+            t,
+            Token::Words {
+                optional: false,
+                ..
+            }
+        )
+    }) {
         return Err("a pattern needs at least one required word".into());
     }
-    if matches!(tokens.last(), Some(Token::Gap(_))) || matches!(tokens.first(), Some(Token::Gap(_))) {
+    if matches!(tokens.last(), Some(Token::Gap(_))) || matches!(tokens.first(), Some(Token::Gap(_)))
+    {
         return Err("a pattern cannot start or end with a gap".into());
     }
     Ok(tokens)
@@ -304,11 +345,18 @@ impl RuleSet {
     /// Adds rules from JSON text; `name` is used in messages. A rule with the id of an
     /// earlier one replaces it.
     pub fn add_json(&mut self, name: &str, text: &str) -> Result<()> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| Error::dictionary(Location::line(name, e.line() as u64), format!("bad JSON: {e}")))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            Error::dictionary(
+                Location::line(name, e.line() as u64),
+                format!("bad JSON: {e}"),
+            )
+        })?;
         let lines = crate::dictionary::LineFinder::new(text);
         let Value::Object(map) = &value else {
-            return Err(Error::dictionary(Location::line(name, 1), "expected an object with \"relations\" and \"rules\""));
+            return Err(Error::dictionary(
+                Location::line(name, 1),
+                "expected an object with \"relations\" and \"rules\"",
+            ));
         };
         for key in map.keys() {
             if !["relations", "rules", "description"].contains(&key.as_str()) {
@@ -322,7 +370,10 @@ impl RuleSet {
             self.types.drain(..).map(|t| (t.id.clone(), t)).collect();
         if let Some(rels) = map.get("relations") {
             let Value::Object(rels) = rels else {
-                return Err(Error::dictionary(Location::json(name, lines.key("relations"), "relations"), "expected an object of relation types"));
+                return Err(Error::dictionary(
+                    Location::json(name, lines.key("relations"), "relations"),
+                    "expected an object of relation types",
+                ));
             };
             for (id, v) in rels {
                 let at = Location::json(name, lines.key(id), format!("relations.{id}"));
@@ -332,24 +383,49 @@ impl RuleSet {
                 let (description, symmetric) = match v {
                     Value::String(s) => (s.clone(), false),
                     Value::Object(o) => (
-                        o.get("description").and_then(Value::as_str).unwrap_or_default().to_string(),
+                        o.get("description")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_string(),
                         o.get("symmetric").and_then(Value::as_bool).unwrap_or(false),
                     ),
-                    _ => return Err(Error::dictionary(at, "expected a description or {\"description\", \"symmetric\"}")),
+                    _ => {
+                        return Err(Error::dictionary(
+                            at,
+                            "expected a description or {\"description\", \"symmetric\"}",
+                        ));
+                    }
                 };
-                types.insert(id.clone(), RelationType { id: id.clone(), description, symmetric });
+                types.insert(
+                    id.clone(),
+                    RelationType {
+                        id: id.clone(),
+                        description,
+                        symmetric,
+                    },
+                );
             }
         }
         self.types = types.into_values().collect();
         if let Some(rules) = map.get("rules") {
             let Value::Array(rules) = rules else {
-                return Err(Error::dictionary(Location::json(name, lines.key("rules"), "rules"), "expected a list of rules"));
+                return Err(Error::dictionary(
+                    Location::json(name, lines.key("rules"), "rules"),
+                    "expected a list of rules",
+                ));
             };
             for (i, r) in rules.iter().enumerate() {
                 let id = r.get("id").and_then(Value::as_str).unwrap_or_default();
                 let at = Location::json(name, lines.id(id), format!("rules[{i}]"));
                 let rule = self.parse_rule(r).map_err(|(p, m)| {
-                    let at = Location { path: Some(if p.is_empty() { format!("rules[{i}]") } else { format!("rules[{i}].{p}") }), ..at.clone() };
+                    let at = Location {
+                        path: Some(if p.is_empty() {
+                            format!("rules[{i}]")
+                        } else {
+                            format!("rules[{i}].{p}")
+                        }),
+                        ..at.clone()
+                    };
                     Error::dictionary(at, m)
                 })?;
                 match self.rules.iter().position(|x| x.id == rule.id) {
@@ -363,9 +439,23 @@ impl RuleSet {
     }
 
     fn parse_rule(&self, r: &Value) -> std::result::Result<Rule, (String, String)> {
-        let Value::Object(o) = r else { return Err((String::new(), "a rule must be an object".into())) };
+        let Value::Object(o) = r else {
+            return Err((String::new(), "a rule must be an object".into()));
+        };
         for key in o.keys() {
-            if !["id", "relation", "pattern", "subject", "object", "voice", "modality", "max_distance", "note"].contains(&key.as_str()) {
+            if ![
+                "id",
+                "relation",
+                "pattern",
+                "subject",
+                "object",
+                "voice",
+                "modality",
+                "max_distance",
+                "note",
+            ]
+            .contains(&key.as_str())
+            {
                 return Err((key.clone(), format!("unknown field {key:?}")));
             }
         }
@@ -378,11 +468,17 @@ impl RuleSet {
         };
         let id = s("id")?;
         if !crate::dictionary::valid_id(&id) {
-            return Err(("id".into(), format!("bad id {id:?}: use ASCII letters, digits, '-', '_' and '.'")));
+            return Err((
+                "id".into(),
+                format!("bad id {id:?}: use ASCII letters, digits, '-', '_' and '.'"),
+            ));
         }
         let relation = s("relation")?;
         if !self.types.iter().any(|t| t.id == relation) {
-            return Err(("relation".into(), format!("unknown relation {relation:?}: declare it under \"relations\"")));
+            return Err((
+                "relation".into(),
+                format!("unknown relation {relation:?}: declare it under \"relations\""),
+            ));
         }
         let pattern = s("pattern")?;
         let tokens = parse_pattern(&pattern).map_err(|m| ("pattern".to_string(), m))?;
@@ -390,7 +486,17 @@ impl RuleSet {
             match o.get(k) {
                 None => Ok(Vec::new()),
                 Some(v) => serde_json::from_value::<Vec<String>>(v.clone())
-                    .map(|l| l.into_iter().map(|t| if t == "organization" { "organisation".into() } else { t }).collect())
+                    .map(|l| {
+                        l.into_iter()
+                            .map(|t| {
+                                if t == "organization" {
+                                    "organisation".into()
+                                } else {
+                                    t
+                                }
+                            })
+                            .collect()
+                    })
                     .map_err(|_| (k.into(), format!("{k:?} must be a list of entity types"))),
             }
         };
@@ -398,16 +504,34 @@ impl RuleSet {
             "active" => Voice::Active,
             "passive" => Voice::Passive,
             "mutual" => Voice::Mutual,
-            v => return Err(("voice".into(), format!("unknown voice {v:?}: expected active, passive or mutual"))),
+            v => {
+                return Err((
+                    "voice".into(),
+                    format!("unknown voice {v:?}: expected active, passive or mutual"),
+                ));
+            }
         };
         let modality = match o.get("modality") {
             None => None,
             Some(Value::String(m)) if MODALITIES.contains(&m.as_str()) => Some(m.clone()),
-            Some(m) => return Err(("modality".into(), format!("unknown modality {m}: expected one of {}", MODALITIES.join(", ")))),
+            Some(m) => {
+                return Err((
+                    "modality".into(),
+                    format!(
+                        "unknown modality {m}: expected one of {}",
+                        MODALITIES.join(", ")
+                    ),
+                ));
+            }
         };
         let max_distance = match o.get("max_distance") {
             None => 12,
-            Some(v) => v.as_u64().filter(|n| (1..=40).contains(n)).ok_or_else(|| ("max_distance".to_string(), "expected a number from 1 to 40".to_string()))? as usize,
+            Some(v) => v.as_u64().filter(|n| (1..=40).contains(n)).ok_or_else(|| {
+                (
+                    "max_distance".to_string(),
+                    "expected a number from 1 to 40".to_string(),
+                )
+            })? as usize,
         };
         Ok(Rule {
             id,
@@ -426,12 +550,19 @@ impl RuleSet {
         self.by_first.clear();
         for (i, r) in self.rules.iter().enumerate() {
             match &r.tokens[0] {
-                Token::Words { forms, optional: false } => {
+                Token::Words {
+                    forms,
+                    optional: false,
+                } => {
                     for f in forms {
                         self.by_first.entry(f.clone()).or_default().push(i as u32);
                     }
                 }
-                _ => self.by_first.entry(String::new()).or_default().push(i as u32),
+                _ => self
+                    .by_first
+                    .entry(String::new())
+                    .or_default()
+                    .push(i as u32),
             }
         }
     }
@@ -440,7 +571,8 @@ impl RuleSet {
     pub fn check_types(&self, dict: &Dictionary) -> Result<()> {
         for r in &self.rules {
             for t in r.subject_types.iter().chain(&r.object_types) {
-                let known = crate::dictionary::BUILTIN_TYPES.contains(&t.as_str()) || dict.types.contains(t);
+                let known = crate::dictionary::BUILTIN_TYPES.contains(&t.as_str())
+                    || dict.types.contains(t);
                 if !known {
                     return Err(Error::dictionary(
                         Location::file(format!("rule {:?}", r.id)),
@@ -457,7 +589,12 @@ impl RuleSet {
     }
 
     /// Finds the stated relations in a tagged document, sentence by sentence.
-    pub fn extract(&self, doc: &Document, tagged: &TaggedDocument, dict: &Dictionary) -> Vec<Relation> {
+    pub fn extract(
+        &self,
+        doc: &Document,
+        tagged: &TaggedDocument,
+        dict: &Dictionary,
+    ) -> Vec<Relation> {
         let mut out = Vec::new();
         if self.rules.is_empty() {
             return out;
@@ -493,7 +630,10 @@ impl RuleSet {
         // Which mention (index into ms) each word belongs to, if any.
         let owner: Vec<Option<usize>> = words
             .iter()
-            .map(|w| ms.iter().position(|m| m.start <= w.span.start && w.span.end <= m.end))
+            .map(|w| {
+                ms.iter()
+                    .position(|m| m.start <= w.span.start && w.span.end <= m.end)
+            })
             .collect();
         // Word index range of each mention.
         let mention_words: Vec<Range<usize>> = (0..ms.len())
@@ -515,14 +655,32 @@ impl RuleSet {
             if owner[start].is_some() {
                 continue;
             }
-            let candidates = self.by_first.get(words[start].text.as_str()).into_iter().flatten().chain(self.by_first.get("").into_iter().flatten());
+            let candidates = self
+                .by_first
+                .get(words[start].text.as_str())
+                .into_iter()
+                .flatten()
+                .chain(self.by_first.get("").into_iter().flatten());
             for &ri in candidates {
                 let rule = &self.rules[ri as usize];
-                let Some(end) = match_tokens(&rule.tokens, &words, &owner, start) else { continue };
+                let Some(end) = match_tokens(&rule.tokens, &words, &owner, start) else {
+                    continue;
+                };
                 if end <= start {
                     continue;
                 }
-                self.apply(rule, ri, doc, dict, ms, &words, &mention_words, start..end, sentence, out);
+                self.apply(
+                    rule,
+                    ri,
+                    doc,
+                    dict,
+                    ms,
+                    &words,
+                    &mention_words,
+                    start..end,
+                    sentence,
+                    out,
+                );
             }
         }
         // A trigger inside a longer one for the same pair is the same statement
@@ -532,7 +690,8 @@ impl RuleSet {
         // A verb followed by "to" and another trigger for the same pair ("proposed to cut")
         // only gives that trigger its modality.
         let same_pair = |a: &Relation, b: &Relation| {
-            (a.subject, a.object) == (b.subject, b.object) || (a.subject, a.object) == (b.object, b.subject)
+            (a.subject, a.object) == (b.subject, b.object)
+                || (a.subject, a.object) == (b.object, b.subject)
         };
         let text = &doc.text;
         out.extend(
@@ -542,9 +701,12 @@ impl RuleSet {
                     !found.iter().any(|o| {
                         same_pair(o, r)
                             && o.trigger != r.trigger
-                            && ((o.trigger.start <= r.trigger.start && r.trigger.end <= o.trigger.end)
+                            && ((o.trigger.start <= r.trigger.start
+                                && r.trigger.end <= o.trigger.end)
                                 || (o.trigger.start > r.trigger.end
-                                    && text[r.trigger.end..o.trigger.start].trim().eq_ignore_ascii_case("to")))
+                                    && text[r.trigger.end..o.trigger.start]
+                                        .trim()
+                                        .eq_ignore_ascii_case("to")))
                     })
                 })
                 .cloned(),
@@ -577,18 +739,27 @@ impl RuleSet {
         out: &mut Vec<Relation>,
     ) {
         let type_ok = |k: usize, types: &[String]| {
-            types.is_empty() || types.iter().any(|t| *t == dict.entities[ms[k].entity as usize].kind)
+            types.is_empty()
+                || types
+                    .iter()
+                    .any(|t| *t == dict.entities[ms[k].entity as usize].kind)
         };
         // Nearest allowed mention on each side, within the distance, then its coordination.
         let left = |types: &[String]| -> Option<usize> {
             (0..ms.len())
-                .filter(|&k| mention_words[k].end <= trigger.start && trigger.start - mention_words[k].end <= rule.max_distance)
+                .filter(|&k| {
+                    mention_words[k].end <= trigger.start
+                        && trigger.start - mention_words[k].end <= rule.max_distance
+                })
                 .filter(|&k| type_ok(k, types))
                 .max_by_key(|&k| mention_words[k].end)
         };
         let right = |types: &[String]| -> Option<usize> {
             (0..ms.len())
-                .filter(|&k| mention_words[k].start >= trigger.end && mention_words[k].start - trigger.end <= rule.max_distance)
+                .filter(|&k| {
+                    mention_words[k].start >= trigger.end
+                        && mention_words[k].start - trigger.end <= rule.max_distance
+                })
                 .filter(|&k| type_ok(k, types))
                 .min_by_key(|&k| mention_words[k].start)
         };
@@ -600,13 +771,19 @@ impl RuleSet {
                     (right(&rule.subject_types), left(&rule.object_types))
                 };
                 let (Some(s), Some(o)) = (s, o) else { return };
-                (coordinated(doc, ms, s, &rule.subject_types, dict), coordinated(doc, ms, o, &rule.object_types, dict))
+                (
+                    coordinated(doc, ms, s, &rule.subject_types, dict),
+                    coordinated(doc, ms, o, &rule.object_types, dict),
+                )
             }
             Voice::Mutual => {
                 let group = left(&rule.subject_types)
                     .map(|k| coordinated(doc, ms, k, &rule.subject_types, dict))
                     .filter(|g| g.len() >= 2)
-                    .or_else(|| right(&rule.subject_types).map(|k| coordinated(doc, ms, k, &rule.subject_types, dict)))
+                    .or_else(|| {
+                        right(&rule.subject_types)
+                            .map(|k| coordinated(doc, ms, k, &rule.subject_types, dict))
+                    })
                     .unwrap_or_default();
                 if group.len() < 2 {
                     return;
@@ -615,13 +792,30 @@ impl RuleSet {
             }
         };
         // Flags from the words between the subject side and the trigger.
-        let subject_end = subjects.iter().map(|&k| mention_words[k].end).filter(|&e| e <= trigger.start).max().unwrap_or(0);
+        let subject_end = subjects
+            .iter()
+            .map(|&k| mention_words[k].end)
+            .filter(|&e| e <= trigger.start)
+            .max()
+            .unwrap_or(0);
         let from = subject_end.max(trigger.start.saturating_sub(6));
-        let before: Vec<&str> = words[from..trigger.start].iter().map(|w| w.text.as_str()).collect();
-        let trigger_words: Vec<&str> = words[trigger.clone()].iter().map(|w| w.text.as_str()).collect();
+        let before: Vec<&str> = words[from..trigger.start]
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
+        let trigger_words: Vec<&str> = words[trigger.clone()]
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
         let negated = is_negated(&before) || trigger_words.iter().any(|w| NEGATORS.contains(w));
-        let modality = modality_of(&before).map(str::to_string).or_else(|| rule.modality.clone()).unwrap_or_else(|| "asserted".into());
-        let after: Vec<&str> = words[trigger.end..].iter().map(|w| w.text.as_str()).collect();
+        let modality = modality_of(&before)
+            .map(str::to_string)
+            .or_else(|| rule.modality.clone())
+            .unwrap_or_else(|| "asserted".into());
+        let after: Vec<&str> = words[trigger.end..]
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
         let reversed = is_reversed(&after);
         let trigger_span = words[trigger.start].span.start..words[trigger.end - 1].span.end;
         let symmetric = self.symmetric(&rule.relation);
@@ -637,7 +831,12 @@ impl RuleSet {
                 out.push(Relation {
                     subject: ms[s].entity,
                     object: ms[o].entity,
-                    attrs: RelationAttrs { relation: rule.relation.clone(), negated, modality: modality.clone(), reversed },
+                    attrs: RelationAttrs {
+                        relation: rule.relation.clone(),
+                        negated,
+                        modality: modality.clone(),
+                        reversed,
+                    },
                     rule: ri,
                     sentence,
                     subject_span: ms[s].start..ms[s].end,
@@ -671,31 +870,51 @@ fn tokenize(text: &str, span: Range<usize>) -> Vec<Word> {
         match (inside, start) {
             (true, None) => start = Some(i),
             (false, Some(b)) => {
-                out.push(Word { text: s[b..i].to_lowercase().replace('\u{2019}', "'"), span: span.start + b..span.start + i });
+                out.push(Word {
+                    text: s[b..i].to_lowercase().replace('\u{2019}', "'"),
+                    span: span.start + b..span.start + i,
+                });
                 start = None;
             }
             _ => {}
         }
     }
     if let Some(b) = start {
-        out.push(Word { text: s[b..].to_lowercase().replace('\u{2019}', "'"), span: span.start + b..span.end });
+        out.push(Word {
+            text: s[b..].to_lowercase().replace('\u{2019}', "'"),
+            span: span.start + b..span.end,
+        });
     }
     out
 }
 
 /// Matches a pattern at word `at`; returns the end (exclusive) of the match. Words inside
 /// mentions never match a pattern word, and gaps do not cross mentions.
-fn match_tokens(tokens: &[Token], words: &[Word], owner: &[Option<usize>], at: usize) -> Option<usize> {
+fn match_tokens(
+    tokens: &[Token],
+    words: &[Word],
+    owner: &[Option<usize>],
+    at: usize,
+) -> Option<usize> {
     fn go(tokens: &[Token], words: &[Word], owner: &[Option<usize>], at: usize) -> Option<usize> {
-        let Some((first, rest)) = tokens.split_first() else { return Some(at) };
+        let Some((first, rest)) = tokens.split_first() else {
+            return Some(at);
+        };
         match first {
             Token::Words { forms, optional } => {
-                if at < words.len() && owner[at].is_none() && forms.iter().any(|f| *f == words[at].text) {
+                if at < words.len()
+                    && owner[at].is_none()
+                    && forms.iter().any(|f| *f == words[at].text)
+                {
                     if let Some(end) = go(rest, words, owner, at + 1) {
                         return Some(end);
                     }
                 }
-                if *optional { go(rest, words, owner, at) } else { None }
+                if *optional {
+                    go(rest, words, owner, at)
+                } else {
+                    None
+                }
             }
             Token::Gap(n) => {
                 for skip in 0..=*n {
@@ -715,13 +934,37 @@ fn match_tokens(tokens: &[Token], words: &[Word], owner: &[Option<usize>], at: u
 
 /// The mentions coordinated with mention `k` ("Japan and South Korea", "Tokyo, Seoul and
 /// Washington"), in text order, `k` included; only those of the allowed types.
-fn coordinated(doc: &Document, ms: &[crate::tagger::Mention], k: usize, types: &[String], dict: &Dictionary) -> Vec<usize> {
+fn coordinated(
+    doc: &Document,
+    ms: &[crate::tagger::Mention],
+    k: usize,
+    types: &[String],
+    dict: &Dictionary,
+) -> Vec<usize> {
     let joins = |a: usize, b: usize| {
         let between = doc.text[ms[a].end..ms[b].start].trim().to_lowercase();
         let between = between.strip_prefix("'s").unwrap_or(&between).trim();
-        matches!(between, "and" | "or" | "," | ", and" | ",and" | "and the" | ", and the" | "as well as" | "and also" | "&" | "-")
+        matches!(
+            between,
+            "and"
+                | "or"
+                | ","
+                | ", and"
+                | ",and"
+                | "and the"
+                | ", and the"
+                | "as well as"
+                | "and also"
+                | "&"
+                | "-"
+        )
     };
-    let type_ok = |k: usize| types.is_empty() || types.iter().any(|t| *t == dict.entities[ms[k].entity as usize].kind);
+    let type_ok = |k: usize| {
+        types.is_empty()
+            || types
+                .iter()
+                .any(|t| *t == dict.entities[ms[k].entity as usize].kind)
+    };
     let mut lo = k;
     while lo > 0 && joins(lo - 1, lo) && type_ok(lo - 1) {
         lo -= 1;
@@ -736,14 +979,36 @@ fn coordinated(doc: &Document, ms: &[crate::tagger::Mention], k: usize, types: &
 }
 
 const NEGATORS: &[&str] = &[
-    "not", "never", "no", "didn't", "don't", "doesn't", "won't", "wouldn't", "isn't", "wasn't", "aren't", "weren't",
-    "hasn't", "haven't", "hadn't", "can't", "cannot", "couldn't", "shouldn't", "neither", "nor",
+    "not",
+    "never",
+    "no",
+    "didn't",
+    "don't",
+    "doesn't",
+    "won't",
+    "wouldn't",
+    "isn't",
+    "wasn't",
+    "aren't",
+    "weren't",
+    "hasn't",
+    "haven't",
+    "hadn't",
+    "can't",
+    "cannot",
+    "couldn't",
+    "shouldn't",
+    "neither",
+    "nor",
 ];
 
 fn is_negated(before: &[&str]) -> bool {
     before.iter().any(|w| NEGATORS.contains(w))
         || before.windows(2).any(|p| {
-            matches!(p[0], "refused" | "refuses" | "refusing" | "declined" | "declines" | "failed" | "fails") && p[1] == "to"
+            matches!(
+                p[0],
+                "refused" | "refuses" | "refusing" | "declined" | "declines" | "failed" | "fails"
+            ) && p[1] == "to"
                 || (p[0] == "no" && p[1] == "longer")
         })
 }
@@ -753,10 +1018,16 @@ fn modality_of(before: &[&str]) -> Option<&'static str> {
     for (i, w) in before.iter().enumerate().rev() {
         let next = before.get(i + 1).copied().unwrap_or("");
         let m = match *w {
-            "threatened" | "threatens" | "threaten" | "threatening" | "threat" | "warned" | "warns" => "threatened",
-            "proposed" | "proposes" | "propose" | "proposing" | "proposal" | "suggested" | "offered" => "proposed",
-            "planned" | "plans" | "plan" | "planning" | "intends" | "intended" | "will" | "would" | "decided" | "announced"
-            | "pledged" | "vowed" | "set" if *w != "set" || next == "to" => "planned",
+            "threatened" | "threatens" | "threaten" | "threatening" | "threat" | "warned"
+            | "warns" => "threatened",
+            "proposed" | "proposes" | "propose" | "proposing" | "proposal" | "suggested"
+            | "offered" => "proposed",
+            "planned" | "plans" | "plan" | "planning" | "intends" | "intended" | "will"
+            | "would" | "decided" | "announced" | "pledged" | "vowed" | "set"
+                if *w != "set" || next == "to" =>
+            {
+                "planned"
+            }
             "could" | "might" | "may" | "if" | "unless" | "possibility" => "hypothetical",
             _ => continue,
         };
@@ -769,10 +1040,21 @@ fn is_reversed(after: &[&str]) -> bool {
     after.windows(2).any(|p| {
         matches!(
             (p[0], p[1]),
-            ("backed", "down") | ("back", "down") | ("reversed", "course") | ("reversed", "its") | ("walked", "back")
-                | ("changed", "course") | ("u-turn", _) | ("rescinded", _)
+            ("backed", "down")
+                | ("back", "down")
+                | ("reversed", "course")
+                | ("reversed", "its")
+                | ("walked", "back")
+                | ("changed", "course")
+                | ("u-turn", _)
+                | ("rescinded", _)
         )
-    }) || after.iter().any(|w| matches!(*w, "reversed" | "rescinded" | "reinstated" | "reinstate" | "u-turn"))
+    }) || after.iter().any(|w| {
+        matches!(
+            *w,
+            "reversed" | "rescinded" | "reinstated" | "reinstate" | "u-turn"
+        )
+    })
 }
 
 #[cfg(test)]

@@ -89,7 +89,10 @@ pub struct TagOptions {
 
 impl Default for TagOptions {
     fn default() -> Self {
-        TagOptions { dedup_paragraphs: true, drop_furniture: true }
+        TagOptions {
+            dedup_paragraphs: true,
+            drop_furniture: true,
+        }
     }
 }
 
@@ -153,7 +156,12 @@ impl Tagger {
             let id = *by_text.entry(text.clone()).or_insert_with(|| {
                 let first = text.chars().next().is_some_and(is_word_char);
                 let last = text.chars().next_back().is_some_and(is_word_char);
-                patterns.push(Pattern { len: text.len(), word_start: first, word_end: last, candidates: Vec::new() });
+                patterns.push(Pattern {
+                    len: text.len(),
+                    word_start: first,
+                    word_end: last,
+                    candidates: Vec::new(),
+                });
                 texts.push(text);
                 (patterns.len() - 1) as u32
             });
@@ -162,24 +170,43 @@ impl Tagger {
                 cands.push(cand);
             }
         };
-        let office_index: HashMap<&str, u32> =
-            dict.offices.iter().enumerate().map(|(i, o)| (o.id.as_str(), i as u32)).collect();
+        let office_index: HashMap<&str, u32> = dict
+            .offices
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.as_str(), i as u32))
+            .collect();
         let mut offices: Vec<OfficeInfo> = dict
             .offices
             .iter()
-            .map(|o| OfficeInfo { holders: Vec::new(), titles: o.titles.clone() })
+            .map(|o| OfficeInfo {
+                holders: Vec::new(),
+                titles: o.titles.clone(),
+            })
             .collect();
         let mut entity_offices = vec![Vec::new(); dict.entities.len()];
         for (i, e) in dict.entities.iter().enumerate() {
             let i = i as u32;
             for a in &e.aliases {
                 for v in case_variants(&a.text, a.case) {
-                    add(v, Candidate::Entity { entity: i, kind: a.kind });
+                    add(
+                        v,
+                        Candidate::Entity {
+                            entity: i,
+                            kind: a.kind,
+                        },
+                    );
                 }
                 // Plural demonyms: "South Korean" also matches "South Koreans".
                 if a.kind == AliasKind::Demonym && a.text.ends_with('n') {
                     for v in case_variants(&format!("{}s", a.text), a.case) {
-                        add(v, Candidate::Entity { entity: i, kind: a.kind });
+                        add(
+                            v,
+                            Candidate::Entity {
+                                entity: i,
+                                kind: a.kind,
+                            },
+                        );
                     }
                 }
             }
@@ -223,7 +250,14 @@ impl Tagger {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&texts)
             .map_err(|e| Error::Config(format!("cannot build the matcher: {e}")))?;
-        Ok(Tagger { ac, patterns, prefixes, offices, entity_offices, options })
+        Ok(Tagger {
+            ac,
+            patterns,
+            prefixes,
+            offices,
+            entity_offices,
+            options,
+        })
     }
 
     /// The number of distinct surface forms compiled (all case variants counted).
@@ -255,7 +289,11 @@ impl Tagger {
             vec![false; seg.paragraphs.len()]
         };
 
-        let mut state = DocState { date: doc.date, last_seen: HashMap::new(), full_seen: HashMap::new() };
+        let mut state = DocState {
+            date: doc.date,
+            last_seen: HashMap::new(),
+            full_seen: HashMap::new(),
+        };
         let mut found: Vec<(Range<usize>, u32, AliasKind, usize)> = Vec::new();
         for (si, s) in seg.sentences.iter().enumerate() {
             if repeated[s.paragraph] || furniture[s.paragraph] {
@@ -264,7 +302,9 @@ impl Tagger {
             let mut pos = s.span.start;
             let end = s.span.end;
             while pos < end {
-                let Some(m) = self.ac.find(Input::new(ntext).span(pos..end)) else { break };
+                let Some(m) = self.ac.find(Input::new(ntext).span(pos..end)) else {
+                    break;
+                };
                 let start = m.start();
                 match self.resolve_at(ntext, start, m.pattern().as_u32(), &mut state) {
                     Resolved::Mention { len, entity, kind } => {
@@ -303,9 +343,16 @@ impl Tagger {
             sentences: seg
                 .sentences
                 .iter()
-                .map(|s| SentenceSpan { span: to_orig(s.span.start)..to_orig(s.span.end), paragraph: s.paragraph as u32 })
+                .map(|s| SentenceSpan {
+                    span: to_orig(s.span.start)..to_orig(s.span.end),
+                    paragraph: s.paragraph as u32,
+                })
                 .collect(),
-            paragraphs: seg.paragraphs.iter().map(|p| to_orig(p.start)..to_orig(p.end)).collect(),
+            paragraphs: seg
+                .paragraphs
+                .iter()
+                .map(|p| to_orig(p.start)..to_orig(p.end))
+                .collect(),
             repeated,
             furniture,
         }
@@ -332,7 +379,14 @@ impl Tagger {
         Resolved::Nothing
     }
 
-    fn resolve(&self, text: &str, start: usize, end: usize, p: &Pattern, state: &mut DocState) -> Resolved {
+    fn resolve(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        p: &Pattern,
+        state: &mut DocState,
+    ) -> Resolved {
         let len = end - start;
         let mut names: Vec<(u32, AliasKind)> = Vec::new();
         let mut shorts: Vec<u32> = Vec::new();
@@ -340,7 +394,10 @@ impl Tagger {
         let mut blocked = false;
         for c in &p.candidates {
             match *c {
-                Candidate::Entity { entity, kind: AliasKind::Short } => shorts.push(entity),
+                Candidate::Entity {
+                    entity,
+                    kind: AliasKind::Short,
+                } => shorts.push(entity),
                 Candidate::Entity { entity, kind } => names.push((entity, kind)),
                 Candidate::Role { office } => roles.push(office),
                 Candidate::Exclude { .. } => blocked = true,
@@ -351,7 +408,11 @@ impl Tagger {
             let pick = if names.iter().all(|n| n.0 == names[0].0) {
                 Some(names[0])
             } else {
-                names.iter().copied().filter(|n| state.last_seen.contains_key(&n.0)).max_by_key(|n| state.last_seen[&n.0])
+                names
+                    .iter()
+                    .copied()
+                    .filter(|n| state.last_seen.contains_key(&n.0))
+                    .max_by_key(|n| state.last_seen[&n.0])
             };
             if let Some((entity, kind)) = pick {
                 state.saw(entity, start, kind);
@@ -360,7 +421,11 @@ impl Tagger {
         }
         // Short forms: after a full mention in this document, or right after a title.
         if !shorts.is_empty() {
-            let titled: Vec<u32> = shorts.iter().copied().filter(|&e| self.titled(text, start, e, state.date)).collect();
+            let titled: Vec<u32> = shorts
+                .iter()
+                .copied()
+                .filter(|&e| self.titled(text, start, e, state.date))
+                .collect();
             let pick = shorts
                 .iter()
                 .copied()
@@ -369,19 +434,34 @@ impl Tagger {
                 .or_else(|| (titled.len() == 1).then(|| titled[0]));
             if let Some(entity) = pick {
                 state.saw(entity, start, AliasKind::Short);
-                return Resolved::Mention { len, entity, kind: AliasKind::Short };
+                return Resolved::Mention {
+                    len,
+                    entity,
+                    kind: AliasKind::Short,
+                };
             }
         }
         // Role phrases: the holder on the document's date, unless a name follows.
         if !roles.is_empty() && !followed_by_name(&text[end..]) {
-            let holders: HashSet<u32> = roles.iter().flat_map(|&o| self.holders(o, state.date)).collect();
+            let holders: HashSet<u32> = roles
+                .iter()
+                .flat_map(|&o| self.holders(o, state.date))
+                .collect();
             if holders.len() == 1 {
                 let entity = *holders.iter().next().expect("one holder");
                 state.saw(entity, start, AliasKind::Role);
-                return Resolved::Mention { len, entity, kind: AliasKind::Role };
+                return Resolved::Mention {
+                    len,
+                    entity,
+                    kind: AliasKind::Role,
+                };
             }
         }
-        if blocked { Resolved::Blocked { len } } else { Resolved::Nothing }
+        if blocked {
+            Resolved::Blocked { len }
+        } else {
+            Resolved::Nothing
+        }
     }
 
     /// The holders of an office on a date; with no date, every holder ever.
@@ -408,7 +488,10 @@ impl Tagger {
             });
             held && office.titles.iter().any(|t| {
                 before.ends_with(t.as_str())
-                    && !before[..before.len() - t.len()].chars().next_back().is_some_and(is_word_char)
+                    && !before[..before.len() - t.len()]
+                        .chars()
+                        .next_back()
+                        .is_some_and(is_word_char)
             })
         })
     }
@@ -421,8 +504,14 @@ fn followed_by_name(after: &str) -> bool {
 }
 
 enum Resolved {
-    Mention { len: usize, entity: u32, kind: AliasKind },
-    Blocked { len: usize },
+    Mention {
+        len: usize,
+        entity: u32,
+        kind: AliasKind,
+    },
+    Blocked {
+        len: usize,
+    },
     Nothing,
 }
 
@@ -453,7 +542,11 @@ struct CharCounter<'a> {
 
 impl<'a> CharCounter<'a> {
     fn new(text: &'a str) -> Self {
-        CharCounter { text, byte: 0, chars: 0 }
+        CharCounter {
+            text,
+            byte: 0,
+            chars: 0,
+        }
     }
 
     fn chars_to(&mut self, byte: usize) -> usize {

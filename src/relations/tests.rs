@@ -42,7 +42,14 @@ fn extract(text: &str) -> Vec<Row> {
 }
 
 fn row(s: &str, rel: &str, o: &str, negated: bool, modality: &str, reversed: bool) -> Row {
-    (s.into(), rel.into(), o.into(), negated, modality.into(), reversed)
+    (
+        s.into(),
+        rel.into(),
+        o.into(),
+        negated,
+        modality.into(),
+        reversed,
+    )
 }
 
 #[test]
@@ -61,18 +68,48 @@ fn active_voice_with_inflections_and_gaps() {
 fn modality_negation_and_reversal() {
     assert_eq!(
         extract("Seoul announced it would terminate GSOMIA."),
-        [row("kr", "withdraws_from", "gsomia", false, "planned", false)]
+        [row(
+            "kr",
+            "withdraws_from",
+            "gsomia",
+            false,
+            "planned",
+            false
+        )]
     );
     assert_eq!(
         extract("South Korea threatened to terminate GSOMIA."),
-        [row("kr", "threatens_to_withdraw_from", "gsomia", false, "threatened", false)]
+        [row(
+            "kr",
+            "threatens_to_withdraw_from",
+            "gsomia",
+            false,
+            "threatened",
+            false
+        )]
     );
-    assert_eq!(extract("Japan did not criticise South Korea."), [row("jp", "criticises", "kr", true, "asserted", false)]);
-    assert_eq!(extract("Japan refused to criticise South Korea."), [row("jp", "criticises", "kr", true, "asserted", false)]);
-    assert_eq!(extract("Japan could criticise South Korea."), [row("jp", "criticises", "kr", false, "hypothetical", false)]);
+    assert_eq!(
+        extract("Japan did not criticise South Korea."),
+        [row("jp", "criticises", "kr", true, "asserted", false)]
+    );
+    assert_eq!(
+        extract("Japan refused to criticise South Korea."),
+        [row("jp", "criticises", "kr", true, "asserted", false)]
+    );
+    assert_eq!(
+        extract("Japan could criticise South Korea."),
+        [row("jp", "criticises", "kr", false, "hypothetical", false)]
+    );
     assert_eq!(
         extract("South Korea proposed to cut GSOMIA, only to reinstate the pact later."),
-        [row("kr", "withdraws_from", "gsomia", false, "proposed", true)]
+        [row(
+            "kr",
+            "withdraws_from",
+            "gsomia",
+            false,
+            "proposed",
+            true
+        )]
     );
 }
 
@@ -80,11 +117,17 @@ fn modality_negation_and_reversal() {
 fn coordination_gives_one_edge_per_member() {
     assert_eq!(
         extract("Japan and the United States criticised South Korea."),
-        [row("jp", "criticises", "kr", false, "asserted", false), row("us", "criticises", "kr", false, "asserted", false)]
+        [
+            row("jp", "criticises", "kr", false, "asserted", false),
+            row("us", "criticises", "kr", false, "asserted", false)
+        ]
     );
     assert_eq!(
         extract("Washington urged Tokyo and Seoul to talk."),
-        [row("us", "pressures", "jp", false, "asserted", false), row("us", "pressures", "kr", false, "asserted", false)]
+        [
+            row("us", "pressures", "jp", false, "asserted", false),
+            row("us", "pressures", "kr", false, "asserted", false)
+        ]
     );
 }
 
@@ -95,10 +138,18 @@ fn mutual_and_passive_voices() {
         [row("abe", "meets", "moon", false, "asserted", false)]
     );
     assert_eq!(
-        extract("Shinzo Abe met Moon Jae-in. Ahead of the Moon-Abe summit in Chengdu, Japan eased."),
-        [row("abe", "meets", "moon", false, "asserted", false), row("abe", "meets", "moon", false, "asserted", false)]
+        extract(
+            "Shinzo Abe met Moon Jae-in. Ahead of the Moon-Abe summit in Chengdu, Japan eased."
+        ),
+        [
+            row("abe", "meets", "moon", false, "asserted", false),
+            row("abe", "meets", "moon", false, "asserted", false)
+        ]
     );
-    assert_eq!(extract("Tokyo and Seoul clashed over radar."), [row("jp", "disputes_with", "kr", false, "asserted", false)]);
+    assert_eq!(
+        extract("Tokyo and Seoul clashed over radar."),
+        [row("jp", "disputes_with", "kr", false, "asserted", false)]
+    );
     assert_eq!(
         extract("Moon Jae-in began to face pressure from the United States."),
         [row("us", "pressures", "moon", false, "asserted", false)]
@@ -108,17 +159,28 @@ fn mutual_and_passive_voices() {
 #[test]
 fn triggers_never_match_inside_mentions_and_types_are_respected() {
     // "United States" is a mention; the pattern words around it must be outside it.
-    assert_eq!(extract("Japan and South Korea signed nothing."), Vec::<Row>::new());
+    assert_eq!(
+        extract("Japan and South Korea signed nothing."),
+        Vec::<Row>::new()
+    );
     // A country is not an agreement: no withdraws_from edge to the US.
-    assert_eq!(extract("South Korea will withdraw from talks with the US."), Vec::<Row>::new());
+    assert_eq!(
+        extract("South Korea will withdraw from talks with the US."),
+        Vec::<Row>::new()
+    );
 }
 
 #[test]
 fn inflections_follow_english_spelling() {
     let f = |w: &str| inflections(w);
-    assert!(f("impose").iter().any(|x| x == "imposing") && f("impose").iter().any(|x| x == "imposed"));
+    assert!(
+        f("impose").iter().any(|x| x == "imposing") && f("impose").iter().any(|x| x == "imposed")
+    );
     assert!(f("criticise").contains(&"criticises".to_string()));
-    assert!(f("ratify").contains(&"ratified".to_string()) && f("ratify").contains(&"ratifies".to_string()));
+    assert!(
+        f("ratify").contains(&"ratified".to_string())
+            && f("ratify").contains(&"ratifies".to_string())
+    );
     assert!(f("meet").contains(&"met".to_string()));
     assert!(f("push").contains(&"pushes".to_string()));
     assert!(f("ban").contains(&"banned".to_string()));
@@ -130,12 +192,24 @@ fn bad_rules_name_the_file_line_and_field() {
     let err = r
         .add_json("r.json", "{\"relations\": {\"meets\": \"meets\"},\n \"rules\": [\n  {\"id\": \"a\", \"relation\": \"meets\", \"pattern\": \"meet~ *99\"}]}")
         .unwrap_err();
-    assert_eq!(err.to_string(), "r.json:3: rules[0].pattern: bad gap \"*99\": expected *N with N from 1 to 9");
+    assert_eq!(
+        err.to_string(),
+        "r.json:3: rules[0].pattern: bad gap \"*99\": expected *N with N from 1 to 9"
+    );
     let err = r
         .add_json("r.json", "{\"relations\": {},\n \"rules\": [\n  {\"id\": \"a\", \"relation\": \"hugs\", \"pattern\": \"hug~\"}]}")
         .unwrap_err();
-    assert!(err.to_string().starts_with("r.json:3: rules[0].relation: unknown relation \"hugs\""), "{err}");
-    let err = r.add_json("r.json", "{\"rules\": [{\"id\": \"a\", \"relation\": \"meets\", \"pattern\": \"[x\"}]}").unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("r.json:3: rules[0].relation: unknown relation \"hugs\""),
+        "{err}"
+    );
+    let err = r
+        .add_json(
+            "r.json",
+            "{\"rules\": [{\"id\": \"a\", \"relation\": \"meets\", \"pattern\": \"[x\"}]}",
+        )
+        .unwrap_err();
     assert!(err.to_string().contains("unclosed ["), "{err}");
     let err = r.add_json("r.json", "{\"rules\": [{\"id\": \"a\", \"relation\": \"meets\", \"pattern\": \"meet\", \"voice\": \"loud\"}]}").unwrap_err();
     assert!(err.to_string().contains("unknown voice \"loud\""), "{err}");

@@ -67,13 +67,24 @@ fn tag(text: &str, date: Option<&str>) -> Vec<(String, String, &'static str)> {
         .collect()
 }
 
-type Case = (&'static str, &'static str, Option<&'static str>, &'static [(&'static str, &'static str)]);
+type Case = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static [(&'static str, &'static str)],
+);
 
 /// Runs a group of cases: (name, text, date, expected (surface, id) pairs in order).
 fn run(cases: &[Case]) {
     for (name, text, date, want) in cases {
-        let got: Vec<(String, String)> = tag(text, *date).into_iter().map(|(s, id, _)| (s, id)).collect();
-        let want: Vec<(String, String)> = want.iter().map(|(s, id)| (s.to_string(), id.to_string())).collect();
+        let got: Vec<(String, String)> = tag(text, *date)
+            .into_iter()
+            .map(|(s, id, _)| (s, id))
+            .collect();
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(s, id)| (s.to_string(), id.to_string()))
+            .collect();
         assert_eq!(got, want, "case {name:?}: {text:?}");
     }
 }
@@ -81,108 +92,300 @@ fn run(cases: &[Case]) {
 #[test]
 fn longest_match() {
     run(&[
-        ("longer alias wins", "South Korea and Korea.", None, &[("South Korea", "kr")]),
-        ("demonym vs country", "South Korean firms", None, &[("South Korean", "kr")]),
-        ("falls back to a shorter form that ends on a boundary", "South African wine.", None, &[("South", "south")]),
-        ("full name then acronym", "General Security of Military Information Agreement (GSOMIA)", None, &[
-            ("General Security of Military Information Agreement", "gsomia"),
-            ("GSOMIA", "gsomia"),
-        ]),
-        ("no overlap", "Republic of Korea", None, &[("Republic of Korea", "kr")]),
+        (
+            "longer alias wins",
+            "South Korea and Korea.",
+            None,
+            &[("South Korea", "kr")],
+        ),
+        (
+            "demonym vs country",
+            "South Korean firms",
+            None,
+            &[("South Korean", "kr")],
+        ),
+        (
+            "falls back to a shorter form that ends on a boundary",
+            "South African wine.",
+            None,
+            &[("South", "south")],
+        ),
+        (
+            "full name then acronym",
+            "General Security of Military Information Agreement (GSOMIA)",
+            None,
+            &[
+                (
+                    "General Security of Military Information Agreement",
+                    "gsomia",
+                ),
+                ("GSOMIA", "gsomia"),
+            ],
+        ),
+        (
+            "no overlap",
+            "Republic of Korea",
+            None,
+            &[("Republic of Korea", "kr")],
+        ),
     ]);
 }
 
 #[test]
 fn word_boundaries() {
     run(&[
-        ("inside a word", "Japanology and Japanese", None, &[("Japanese", "jp")]),
-        ("hyphen is a boundary", "US-led, Japan-South Korea ties", None, &[("US", "us"), ("Japan", "jp"), ("South Korea", "kr")]),
-        ("digits are word characters", "Japan2 2Japan Japan", None, &[("Japan", "jp")]),
+        (
+            "inside a word",
+            "Japanology and Japanese",
+            None,
+            &[("Japanese", "jp")],
+        ),
+        (
+            "hyphen is a boundary",
+            "US-led, Japan-South Korea ties",
+            None,
+            &[("US", "us"), ("Japan", "jp"), ("South Korea", "kr")],
+        ),
+        (
+            "digits are word characters",
+            "Japan2 2Japan Japan",
+            None,
+            &[("Japan", "jp")],
+        ),
         ("underscore is a word character", "_Japan Japan_", None, &[]),
-        ("acronym with dots", "the U.S. and the U.S.-China war", None, &[("U.S.", "us"), ("U.S.", "us")]),
-        ("Unicode letters are word characters", "éJapan Japané Japan", None, &[("Japan", "jp")]),
-        ("Hangul next to a name", "Japan한국 한국Japan (Japan)", None, &[("Japan", "jp")]),
+        (
+            "acronym with dots",
+            "the U.S. and the U.S.-China war",
+            None,
+            &[("U.S.", "us"), ("U.S.", "us")],
+        ),
+        (
+            "Unicode letters are word characters",
+            "éJapan Japané Japan",
+            None,
+            &[("Japan", "jp")],
+        ),
+        (
+            "Hangul next to a name",
+            "Japan한국 한국Japan (Japan)",
+            None,
+            &[("Japan", "jp")],
+        ),
     ]);
 }
 
 #[test]
 fn case_rules() {
     run(&[
-        ("acronyms are exact", "us and Us and US", None, &[("US", "us")]),
-        ("capitalised names do not match lower case", "japan and JAPAN and Japan", None, &[("JAPAN", "jp"), ("Japan", "jp")]),
-        ("lower-case names match capitalised", "Comfort Women and comfort women and COMFORT WOMEN", None, &[
-            ("Comfort Women", "comfort_women"),
-            ("comfort women", "comfort_women"),
-            ("COMFORT WOMEN", "comfort_women"),
-        ]),
-        ("the moon is not Moon", "Moon Jae-in looked at the moon.", None, &[("Moon Jae-in", "moon_jae_in")]),
-        ("exact acronyms stay exact in headlines", "ROK AND Rok", None, &[("ROK", "kr")]),
+        (
+            "acronyms are exact",
+            "us and Us and US",
+            None,
+            &[("US", "us")],
+        ),
+        (
+            "capitalised names do not match lower case",
+            "japan and JAPAN and Japan",
+            None,
+            &[("JAPAN", "jp"), ("Japan", "jp")],
+        ),
+        (
+            "lower-case names match capitalised",
+            "Comfort Women and comfort women and COMFORT WOMEN",
+            None,
+            &[
+                ("Comfort Women", "comfort_women"),
+                ("comfort women", "comfort_women"),
+                ("COMFORT WOMEN", "comfort_women"),
+            ],
+        ),
+        (
+            "the moon is not Moon",
+            "Moon Jae-in looked at the moon.",
+            None,
+            &[("Moon Jae-in", "moon_jae_in")],
+        ),
+        (
+            "exact acronyms stay exact in headlines",
+            "ROK AND Rok",
+            None,
+            &[("ROK", "kr")],
+        ),
     ]);
 }
 
 #[test]
 fn possessives_and_punctuation() {
     run(&[
-        ("ASCII apostrophe", "Japan's exports", None, &[("Japan", "jp")]),
-        ("curly apostrophe", "Japan\u{2019}s exports and Moon Jae-in\u{2019}s", None, &[("Japan", "jp"), ("Moon Jae-in", "moon_jae_in")]),
-        ("em dash", "South Korea\u{2014}Japan", None, &[("South Korea", "kr"), ("Japan", "jp")]),
+        (
+            "ASCII apostrophe",
+            "Japan's exports",
+            None,
+            &[("Japan", "jp")],
+        ),
+        (
+            "curly apostrophe",
+            "Japan\u{2019}s exports and Moon Jae-in\u{2019}s",
+            None,
+            &[("Japan", "jp"), ("Moon Jae-in", "moon_jae_in")],
+        ),
+        (
+            "em dash",
+            "South Korea\u{2014}Japan",
+            None,
+            &[("South Korea", "kr"), ("Japan", "jp")],
+        ),
         ("quoted", "\u{201C}Japan\u{201D}", None, &[("Japan", "jp")]),
-        ("plural demonym", "South Koreans and Americans", None, &[("South Koreans", "kr"), ("Americans", "us")]),
+        (
+            "plural demonym",
+            "South Koreans and Americans",
+            None,
+            &[("South Koreans", "kr"), ("Americans", "us")],
+        ),
     ]);
 }
 
 #[test]
 fn short_forms() {
     run(&[
-        ("short after full", "Moon Jae-in spoke. Moon left.", None, &[("Moon Jae-in", "moon_jae_in"), ("Moon", "moon_jae_in")]),
-        ("short before full is untagged", "Moon spoke. Moon Jae-in left.", None, &[("Moon Jae-in", "moon_jae_in")]),
-        ("title licenses a short form", "President Moon spoke.", None, &[("Moon", "moon_jae_in")]),
-        ("title must be the entity's", "Prime Minister Moon spoke.", None, &[]),
-        ("title on the wrong date", "President Moon spoke.", Some("2015-01-01"), &[]),
-        ("shared short form: most recent full mention", "Park Chung-hee ruled. Park Geun-hye won. Park spoke.", None, &[
-            ("Park Chung-hee", "park_chung_hee"),
-            ("Park Geun-hye", "park_geun_hye"),
-            ("Park", "park_geun_hye"),
-        ]),
-        ("shared short form without an antecedent", "Park spoke.", None, &[]),
-        ("short forms are per document, and a short does not license itself", "Abe. Abe.", None, &[]),
+        (
+            "short after full",
+            "Moon Jae-in spoke. Moon left.",
+            None,
+            &[("Moon Jae-in", "moon_jae_in"), ("Moon", "moon_jae_in")],
+        ),
+        (
+            "short before full is untagged",
+            "Moon spoke. Moon Jae-in left.",
+            None,
+            &[("Moon Jae-in", "moon_jae_in")],
+        ),
+        (
+            "title licenses a short form",
+            "President Moon spoke.",
+            None,
+            &[("Moon", "moon_jae_in")],
+        ),
+        (
+            "title must be the entity's",
+            "Prime Minister Moon spoke.",
+            None,
+            &[],
+        ),
+        (
+            "title on the wrong date",
+            "President Moon spoke.",
+            Some("2015-01-01"),
+            &[],
+        ),
+        (
+            "shared short form: most recent full mention",
+            "Park Chung-hee ruled. Park Geun-hye won. Park spoke.",
+            None,
+            &[
+                ("Park Chung-hee", "park_chung_hee"),
+                ("Park Geun-hye", "park_geun_hye"),
+                ("Park", "park_geun_hye"),
+            ],
+        ),
+        (
+            "shared short form without an antecedent",
+            "Park spoke.",
+            None,
+            &[],
+        ),
+        (
+            "short forms are per document, and a short does not license itself",
+            "Abe. Abe.",
+            None,
+            &[],
+        ),
     ]);
 }
 
 #[test]
 fn metonyms_and_exclusions() {
     run(&[
-        ("metonyms resolve to the state", "Seoul and Tokyo clashed; Washington watched.", None, &[
-            ("Seoul", "kr"),
-            ("Tokyo", "jp"),
-            ("Washington", "us"),
-        ]),
-        ("exclusions block", "the Washington Post and Washington state", None, &[]),
+        (
+            "metonyms resolve to the state",
+            "Seoul and Tokyo clashed; Washington watched.",
+            None,
+            &[("Seoul", "kr"), ("Tokyo", "jp"), ("Washington", "us")],
+        ),
+        (
+            "exclusions block",
+            "the Washington Post and Washington state",
+            None,
+            &[],
+        ),
         ("exclusion in capitals", "WASHINGTON POST", None, &[]),
-        ("a longer name of another entity wins", "Seoul National University", None, &[("Seoul National University", "seoul_city")]),
-        ("blue house", "the Blue House said", None, &[("Blue House", "kr")]),
+        (
+            "a longer name of another entity wins",
+            "Seoul National University",
+            None,
+            &[("Seoul National University", "seoul_city")],
+        ),
+        (
+            "blue house",
+            "the Blue House said",
+            None,
+            &[("Blue House", "kr")],
+        ),
     ]);
-    let kinds: Vec<&str> = tag("Japan, Japanese, Tokyo", None).into_iter().map(|t| t.2).collect();
+    let kinds: Vec<&str> = tag("Japan, Japanese, Tokyo", None)
+        .into_iter()
+        .map(|t| t.2)
+        .collect();
     assert_eq!(kinds, ["name", "demonym", "metonym"]);
 }
 
 #[test]
 fn roles_by_date() {
     run(&[
-        ("resolved on the date", "The South Korean president spoke.", Some("2019-08-22"), &[("South Korean president", "moon_jae_in")]),
-        ("another holder on another date", "The South Korean president spoke.", Some("2015-12-28"), &[("South Korean president", "park_geun_hye")]),
-        ("undated with two holders falls back to the demonym", "The South Korean president spoke.", None, &[("South Korean", "kr")]),
-        ("a vacancy falls back too", "The South Korean president spoke.", Some("2017-04-01"), &[("South Korean", "kr")]),
-        ("a role before a name is a title", "South Korean President Moon Jae-in spoke.", Some("2019-08-22"), &[
-            ("South Korean", "kr"),
-            ("Moon Jae-in", "moon_jae_in"),
-        ]),
-        ("role licenses the short form", "Japan's prime minister arrived. Abe spoke.", Some("2019-01-01"), &[
-            ("Japan's prime minister", "shinzo_abe"),
-            ("Abe", "shinzo_abe"),
-        ]),
+        (
+            "resolved on the date",
+            "The South Korean president spoke.",
+            Some("2019-08-22"),
+            &[("South Korean president", "moon_jae_in")],
+        ),
+        (
+            "another holder on another date",
+            "The South Korean president spoke.",
+            Some("2015-12-28"),
+            &[("South Korean president", "park_geun_hye")],
+        ),
+        (
+            "undated with two holders falls back to the demonym",
+            "The South Korean president spoke.",
+            None,
+            &[("South Korean", "kr")],
+        ),
+        (
+            "a vacancy falls back too",
+            "The South Korean president spoke.",
+            Some("2017-04-01"),
+            &[("South Korean", "kr")],
+        ),
+        (
+            "a role before a name is a title",
+            "South Korean President Moon Jae-in spoke.",
+            Some("2019-08-22"),
+            &[("South Korean", "kr"), ("Moon Jae-in", "moon_jae_in")],
+        ),
+        (
+            "role licenses the short form",
+            "Japan's prime minister arrived. Abe spoke.",
+            Some("2019-01-01"),
+            &[
+                ("Japan's prime minister", "shinzo_abe"),
+                ("Abe", "shinzo_abe"),
+            ],
+        ),
     ]);
-    let kinds: Vec<&str> = tag("The South Korean president", Some("2019-01-01")).into_iter().map(|t| t.2).collect();
+    let kinds: Vec<&str> = tag("The South Korean president", Some("2019-01-01"))
+        .into_iter()
+        .map(|t| t.2)
+        .collect();
     assert_eq!(kinds, ["role"]);
 }
 
@@ -195,7 +398,14 @@ fn offsets_are_bytes_and_chars_of_the_original() {
     let got: Vec<(&str, &str, usize, usize)> = tagged
         .mentions
         .iter()
-        .map(|m| (dict.entities[m.entity as usize].id.as_str(), &text[m.start..m.end], m.char_start, m.char_end))
+        .map(|m| {
+            (
+                dict.entities[m.entity as usize].id.as_str(),
+                &text[m.start..m.end],
+                m.char_start,
+                m.char_end,
+            )
+        })
         .collect();
     let chars = |s: &str| s.chars().count();
     let at = |needle: &str, nth: usize| text.match_indices(needle).nth(nth).unwrap().0;
@@ -203,9 +413,24 @@ fn offsets_are_bytes_and_chars_of_the_original() {
         got,
         [
             ("jp", "Tokyo", 1, 6),
-            ("kr", "Seoul", chars(&text[..at("Seoul", 0)]), chars(&text[..at("Seoul", 0)]) + 5),
-            ("jp", "Japan", chars(&text[..at("Japan", 0)]), chars(&text[..at("Japan", 0)]) + 5),
-            ("jp", "Japan", chars(&text[..at("Japan", 1)]), chars(&text[..at("Japan", 1)]) + 5),
+            (
+                "kr",
+                "Seoul",
+                chars(&text[..at("Seoul", 0)]),
+                chars(&text[..at("Seoul", 0)]) + 5
+            ),
+            (
+                "jp",
+                "Japan",
+                chars(&text[..at("Japan", 0)]),
+                chars(&text[..at("Japan", 0)]) + 5
+            ),
+            (
+                "jp",
+                "Japan",
+                chars(&text[..at("Japan", 1)]),
+                chars(&text[..at("Japan", 1)]) + 5
+            ),
         ]
     );
 }
@@ -216,7 +441,11 @@ fn sentences_paragraphs_and_repeats() {
     let text = "Japan and Seoul.\nJapan again. South Korea.\nJapan and Seoul.\n";
     let doc = Document::new("t", text);
     let t = tagger.tag(&doc);
-    let where_: Vec<(u32, u32)> = t.mentions.iter().map(|m| (m.sentence, m.paragraph)).collect();
+    let where_: Vec<(u32, u32)> = t
+        .mentions
+        .iter()
+        .map(|m| (m.sentence, m.paragraph))
+        .collect();
     // The third paragraph repeats the first and is not tagged.
     assert_eq!(where_, [(0, 0), (0, 0), (1, 1), (2, 1)]);
     assert_eq!(t.repeated, [false, false, true]);
@@ -236,16 +465,40 @@ fn front_matter_is_not_tagged_and_offsets_count_from_the_file_start() {
 #[test]
 fn case_variants_are_the_documented_ones() {
     assert_eq!(case_variants("US", CaseRule::Auto), ["US"]);
-    assert_eq!(case_variants("Moon Jae-in", CaseRule::Auto), ["MOON JAE-IN", "Moon Jae-in"]);
-    assert_eq!(case_variants("comfort women", CaseRule::Auto), ["COMFORT WOMEN", "Comfort Women", "Comfort women", "comfort women"]);
-    assert_eq!(case_variants("Japan", CaseRule::Insensitive), ["JAPAN", "Japan", "japan"]);
+    assert_eq!(
+        case_variants("Moon Jae-in", CaseRule::Auto),
+        ["MOON JAE-IN", "Moon Jae-in"]
+    );
+    assert_eq!(
+        case_variants("comfort women", CaseRule::Auto),
+        [
+            "COMFORT WOMEN",
+            "Comfort Women",
+            "Comfort women",
+            "comfort women"
+        ]
+    );
+    assert_eq!(
+        case_variants("Japan", CaseRule::Insensitive),
+        ["JAPAN", "Japan", "japan"]
+    );
     assert_eq!(case_variants("Japan", CaseRule::Exact), ["Japan"]);
 }
 
 #[test]
 fn odd_inputs_do_not_panic() {
     let (_, tagger) = tagger();
-    for text in ["", "\0", "'", "Japan", "\u{feff}Japan", "\u{301}Japan\u{301}", "Japan\r\n\r\nSeoul", "..........", "Moon Jae-in\u{200f}"] {
+    for text in [
+        "",
+        "\0",
+        "'",
+        "Japan",
+        "\u{feff}Japan",
+        "\u{301}Japan\u{301}",
+        "Japan\r\n\r\nSeoul",
+        "..........",
+        "Moon Jae-in\u{200f}",
+    ] {
         let t = tagger.tag(&Document::new("t", text));
         for m in t.mentions {
             assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
