@@ -7,6 +7,7 @@
 //! compiled from a [`dictionary`]) → [`relations`] → [`graph`] → [`export`].
 //! [`pipeline`] runs the stages over a corpus.
 
+pub mod analysis;
 pub mod corpus;
 pub mod coverage;
 pub mod dictionary;
