@@ -92,6 +92,17 @@ pub struct Analysis {
     pub betweenness_computed: bool,
 }
 
+/// Computes the metrics and stores them on the graph: each node's `metrics` and the graph's
+/// `modularity`, so that every exporter writes them.
+pub fn annotate(g: &mut KnowledgeGraph, options: &AnalysisOptions) {
+    let analysis = analyse_with(g, options);
+    let indices: Vec<_> = g.graph.node_indices().collect();
+    for (i, m) in indices.into_iter().zip(analysis.nodes) {
+        g.graph[i].metrics = Some(m);
+    }
+    g.modularity = Some(analysis.modularity);
+}
+
 /// Analyses a graph with the default options (see [`AnalysisOptions`]).
 pub fn analyse(g: &KnowledgeGraph) -> Analysis {
     analyse_with(g, &AnalysisOptions::default())

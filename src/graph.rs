@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
+use crate::analysis::NodeMetrics;
 use crate::corpus::Date;
 use crate::dictionary::Dictionary;
 use crate::relations::RelationKey;
@@ -74,6 +75,8 @@ pub struct Node {
     pub first_seen: Option<Date>,
     /// The latest document date it was seen on.
     pub last_seen: Option<Date>,
+    /// Degree, PageRank, betweenness and community, once [`crate::analysis::annotate`] ran.
+    pub metrics: Option<NodeMetrics>,
 }
 
 /// The kind of an edge.
@@ -187,6 +190,8 @@ pub struct KnowledgeGraph {
     pub window: Window,
     /// Corpus totals.
     pub totals: Totals,
+    /// The modularity of the communities in the nodes' metrics, once analysed.
+    pub modularity: Option<f64>,
 }
 
 impl KnowledgeGraph {
@@ -385,6 +390,7 @@ impl PartialGraph {
                 windows: c.windows,
                 first_seen: c.span.first,
                 last_seen: c.span.last,
+                metrics: None,
             });
             index_of.insert(e, idx);
         }
@@ -440,6 +446,7 @@ impl PartialGraph {
                 windows: self.windows,
                 mentions: self.mentions,
             },
+            modularity: None,
         }
     }
 }

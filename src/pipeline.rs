@@ -9,6 +9,7 @@
 
 use rayon::prelude::*;
 
+use crate::analysis::{self, AnalysisOptions};
 use crate::corpus::Document;
 use crate::dictionary::Dictionary;
 use crate::error::Result;
@@ -29,6 +30,8 @@ pub struct BuildOptions {
     pub batch_docs: usize,
     /// Text bytes per parallel batch.
     pub batch_bytes: usize,
+    /// Node metrics and communities to compute on the finished graph; `None` skips them.
+    pub analysis: Option<AnalysisOptions>,
 }
 
 impl Default for BuildOptions {
@@ -39,6 +42,7 @@ impl Default for BuildOptions {
             tag: TagOptions::default(),
             batch_docs: 4096,
             batch_bytes: 16 << 20,
+            analysis: Some(AnalysisOptions::default()),
         }
     }
 }
@@ -156,7 +160,11 @@ impl Pipeline {
                 total.merge(partial);
             }
         }
-        Ok(total.finish(&self.dict, self.options.window, self.options.min_weight))
+        let mut graph = total.finish(&self.dict, self.options.window, self.options.min_weight);
+        if let Some(options) = &self.options.analysis {
+            analysis::annotate(&mut graph, options);
+        }
+        Ok(graph)
     }
 }
 

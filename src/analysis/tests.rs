@@ -21,6 +21,7 @@ fn node(i: usize) -> Node {
         windows: 1,
         first_seen: None,
         last_seen: None,
+        metrics: None,
     }
 }
 
@@ -49,6 +50,7 @@ fn graph(n: usize, edges: &[(usize, usize, u64)]) -> KnowledgeGraph {
         graph,
         window: Window::Sentence,
         totals: Totals::default(),
+        modularity: None,
     }
 }
 

@@ -6,8 +6,10 @@
 //! line break is quoted, quotes doubled), with `\n` line ends rather than RFC 4180's CRLF
 //! (every CSV reader accepts both). Column names are Gephi's:
 //!
-//! - `nodes.csv`: `Id,Label,Type,Mentions,Documents,Windows,FirstSeen,LastSeen`, then one
-//!   column per dictionary attribute found on any node, in name order. An attribute whose
+//! - `nodes.csv`: `Id,Label,Type,Mentions,Documents,Windows,FirstSeen,LastSeen`, the node
+//!   metrics `Degree,WeightedDegree,PageRank,Betweenness,BetweennessWeighted,Community`
+//!   (empty when the graph was not analysed), then one column per dictionary attribute found
+//!   on any node, in name order. An attribute whose
 //!   name equals (ignoring case, as Gephi compares) a column before it gets a suffix `_2`.
 //! - `edges.csv`: `Source,Target,Type,Weight,Kind,Relation,Documents,PMI,NPMI,Jaccard,Dice,
 //!   Negated,Modality,Reversed,FirstSeen,LastSeen`; `Type` is `Undirected` for co-occurrence
@@ -34,6 +36,7 @@ use std::io;
 use ::csv::{Terminator, Writer, WriterBuilder};
 
 use super::{ExportOptions, attribute_names, format_finite, selected_edges, unique_names};
+use crate::analysis::NodeMetrics;
 use crate::corpus::Document;
 use crate::dictionary::Dictionary;
 use crate::graph::{EdgeKind, KnowledgeGraph};
@@ -49,6 +52,12 @@ pub const NODE_COLUMNS: &[&str] = &[
     "Windows",
     "FirstSeen",
     "LastSeen",
+    "Degree",
+    "WeightedDegree",
+    "PageRank",
+    "Betweenness",
+    "BetweennessWeighted",
+    "Community",
 ];
 
 /// The columns of `edges.csv`.
@@ -134,6 +143,7 @@ pub fn write_nodes<W: io::Write>(g: &KnowledgeGraph, opts: &ExportOptions, w: W)
             n.first_seen.map(|d| d.to_string()).unwrap_or_default(),
             n.last_seen.map(|d| d.to_string()).unwrap_or_default(),
         ];
+        row.extend(metric_cells(n.metrics.as_ref()));
         for name in &names {
             row.push(
                 n.attributes
@@ -145,6 +155,22 @@ pub fn write_nodes<W: io::Write>(g: &KnowledgeGraph, opts: &ExportOptions, w: W)
         wtr.write_record(&row)?;
     }
     wtr.flush()
+}
+
+/// The metric cells of a node, empty when it was not analysed (or a value is not finite).
+fn metric_cells(m: Option<&NodeMetrics>) -> [String; 6] {
+    let f = |x: f64| format_finite(x).unwrap_or_default();
+    match m {
+        None => Default::default(),
+        Some(m) => [
+            m.degree.to_string(),
+            f(m.weighted_degree),
+            f(m.pagerank),
+            f(m.betweenness),
+            f(m.betweenness_weighted),
+            m.community.to_string(),
+        ],
+    }
 }
 
 /// Writes `edges.csv` for `g` to `w`: the edges `opts` selects, in the graph's order.
@@ -340,6 +366,12 @@ mod tests {
                 "Windows",
                 "FirstSeen",
                 "LastSeen",
+                "Degree",
+                "WeightedDegree",
+                "PageRank",
+                "Betweenness",
+                "BetweennessWeighted",
+                "Community",
                 "'=risk",
                 "Label_2",
                 "iso",
@@ -351,27 +383,29 @@ mod tests {
             ]
         );
         assert_eq!(rows.len(), 9);
-        assert!(rows.iter().all(|r| r.len() == 16));
+        assert!(rows.iter().all(|r| r.len() == 22));
         let jp = rows.iter().find(|r| r[0] == "jp").unwrap();
         assert_eq!(jp[1], "Japan <&> \"Nippon\" 'JP'");
-        assert_eq!(jp[12], "'=HYPERLINK(\"http://example.com\")");
+        assert_eq!(jp[18], "'=HYPERLINK(\"http://example.com\")");
         let kr = rows.iter().find(|r| r[0] == "kr").unwrap();
         assert_eq!(kr[1], "South Korea\\");
-        assert_eq!(kr[13], "'\ttab first");
+        assert_eq!(kr[19], "'\ttab first");
         let moon = rows.iter().find(|r| r[0] == "node").unwrap();
         assert_eq!(moon[1], "Moon\nJae-in\t(NUL bell esc del\u{7f})");
         let us = rows.iter().find(|r| r[0] == "us.gov-1").unwrap();
         assert_eq!(us[1], "Washington, D.C.\r\nsecond line\rthird");
         let strict = rows.iter().find(|r| r[0] == "strict").unwrap();
         assert_eq!(strict[6], "");
-        assert_eq!(strict[10], "");
+        // The hand-made graph was not analysed: its metric cells are empty.
+        assert!(strict[8..14].iter().all(String::is_empty));
+        assert_eq!(strict[16], "");
         let unguarded = read(&nodes(&ExportOptions {
             csv_formula_guard: false,
             ..ExportOptions::default()
         }));
-        assert_eq!(unguarded[0][8], "=risk");
+        assert_eq!(unguarded[0][14], "=risk");
         let jp = unguarded.iter().find(|r| r[0] == "jp").unwrap();
-        assert_eq!(jp[12], "=HYPERLINK(\"http://example.com\")");
+        assert_eq!(jp[18], "=HYPERLINK(\"http://example.com\")");
     }
 
     #[test]

@@ -223,6 +223,15 @@ fn write_node<W: Write>(
     if let Some(d) = n.last_seen {
         attrs.push(("last_seen", d.to_string()));
     }
+    if let Some(m) = &n.metrics {
+        attrs.push(("degree", m.degree.to_string()));
+        for (name, value) in [("pagerank", m.pagerank), ("betweenness", m.betweenness)] {
+            if let Some(v) = super::format_finite(value) {
+                attrs.push((name, v));
+            }
+        }
+        attrs.push(("community", m.community.to_string()));
+    }
     write!(w, "  {} [", quote(&n.id))?;
     write_attrs(w, &attrs)?;
     // Dictionary attributes get a prefix so that one called `shape` or `label` cannot

@@ -66,6 +66,13 @@ const NODE_NAMES: &[&str] = &[
     "windows",
     "first_seen",
     "last_seen",
+    "degree",
+    "weighted_degree",
+    "pagerank",
+    "betweenness",
+    "betweenness_weighted",
+    "community",
+    "modularity",
 ];
 
 /// Writes `g` as GraphML to `w`, with the edges `opts` selects.
@@ -85,6 +92,7 @@ pub fn write_graphml<W: io::Write>(
         Key::new("total_documents", "graph", "total_documents", "long"),
         Key::new("total_windows", "graph", "total_windows", "long"),
         Key::new("total_mentions", "graph", "total_mentions", "long"),
+        Key::new("modularity", "graph", "modularity", "double"),
         Key::new("label", "node", "label", "string"),
         Key::new("type", "node", "type", "string"),
         Key::new("mentions", "node", "mentions", "long"),
@@ -92,6 +100,17 @@ pub fn write_graphml<W: io::Write>(
         Key::new("windows", "node", "windows", "long"),
         Key::new("first_seen", "node", "first_seen", "string"),
         Key::new("last_seen", "node", "last_seen", "string"),
+        Key::new("degree", "node", "degree", "long"),
+        Key::new("weighted_degree", "node", "weighted_degree", "double"),
+        Key::new("pagerank", "node", "pagerank", "double"),
+        Key::new("betweenness", "node", "betweenness", "double"),
+        Key::new(
+            "betweenness_weighted",
+            "node",
+            "betweenness_weighted",
+            "double",
+        ),
+        Key::new("community", "node", "community", "long"),
     ];
     for (original, name) in names.iter().zip(&attr_names) {
         let mut key = Key::new(&format!("attr_{name}"), "node", name, "string");
@@ -172,6 +191,9 @@ pub fn write_graphml<W: io::Write>(
     data.raw("total_documents", &g.totals.documents.to_string())?;
     data.raw("total_windows", &g.totals.windows.to_string())?;
     data.raw("total_mentions", &g.totals.mentions.to_string())?;
+    if let Some(q) = g.modularity {
+        data.float("modularity", q)?;
+    }
 
     for n in g.nodes() {
         write_node(&mut w, n, &names, &attr_names)?;
@@ -240,6 +262,14 @@ fn write_node<W: Write>(
     }
     if let Some(d) = n.last_seen {
         data.raw("last_seen", &d.to_string())?;
+    }
+    if let Some(m) = &n.metrics {
+        data.raw("degree", &m.degree.to_string())?;
+        data.float("weighted_degree", m.weighted_degree)?;
+        data.float("pagerank", m.pagerank)?;
+        data.float("betweenness", m.betweenness)?;
+        data.float("betweenness_weighted", m.betweenness_weighted)?;
+        data.raw("community", &m.community.to_string())?;
     }
     for (name, key_name) in names.iter().zip(attr_names) {
         if let Some(v) = n.attributes.get(*name) {

@@ -281,6 +281,7 @@ pub(crate) mod testgraph {
             windows,
             first_seen: seen.and_then(|s| date(s.0)),
             last_seen: seen.and_then(|s| date(s.1)),
+            metrics: None,
         }
     }
 
@@ -449,6 +450,7 @@ pub(crate) mod testgraph {
                 windows: 40,
                 mentions: 37,
             },
+            modularity: None,
         }
     }
 

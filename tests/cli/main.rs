@@ -134,6 +134,39 @@ fn the_seeds_outputs_are_accepted_by_their_real_readers() {
 }
 
 #[test]
+fn the_seeds_metrics_agree_with_networkx() {
+    let dir = tmp();
+    let co = dir.path().join("co.graphml");
+    let o = run(&[
+        "build",
+        "seeds",
+        "-q",
+        "--edges",
+        "cooccurrence",
+        "-o",
+        co.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    if let Ok([pagerank, betweenness, weighted, degree, modularity]) =
+        readers::networkx_metric_differences(&co)
+    {
+        assert!(pagerank < 1e-6, "PageRank differs by {pagerank}");
+        assert!(betweenness < 1e-9, "betweenness differs by {betweenness}");
+        assert!(
+            weighted < 1e-9,
+            "weighted betweenness differs by {weighted}"
+        );
+        assert!(degree < 1e-9, "degree differs by {degree}");
+        assert!(modularity < 1e-9, "modularity differs by {modularity}");
+    }
+    let nodes = fs::read_to_string(dir.path().join("co.graphml")).unwrap();
+    assert!(
+        nodes.contains("<data key=\"community\">"),
+        "communities are written"
+    );
+}
+
+#[test]
 fn building_twice_gives_identical_bytes_on_any_thread_count() {
     let a = tmp();
     let b = tmp();

@@ -299,6 +299,7 @@ fn node(id: &str, label: &str, kind: &str, attributes: &[(&str, &str)], mentions
         windows: mentions,
         first_seen: date("2019-07-01"),
         last_seen: date("2019-08-02"),
+        metrics: None,
     }
 }
 
@@ -393,6 +394,7 @@ fn hostile_graph() -> KnowledgeGraph {
             windows: 40,
             mentions: 32,
         },
+        modularity: None,
     }
 }
 
@@ -477,6 +479,7 @@ fn newsroom_graph() -> KnowledgeGraph {
             windows: 400,
             mentions: 3000,
         },
+        modularity: None,
     }
 }
 
@@ -652,4 +655,50 @@ fn csv_files_read_back_with_the_same_counts() {
     mentions.finish().unwrap();
 
     assert_eq!(csv_counts(dir.path()), (6, 5, n));
+}
+
+/// Recomputes the node metrics of a co-occurrence GraphML file with NetworkX and returns
+/// the largest differences from the values kgraph wrote: (PageRank, betweenness, weighted
+/// betweenness, degree and weighted degree, modularity of kgraph's communities).
+pub fn networkx_metric_differences(path: &Path) -> Result<[f64; 5], Skip> {
+    python_has("networkx")?;
+    const SCRIPT: &str = r#"
+import sys, networkx as nx
+from networkx.algorithms.community import modularity
+g = nx.read_graphml(sys.argv[1])
+for u, v, d in g.edges(data=True):
+    d["distance"] = 1.0 / d["weight"]
+try:
+    pr = nx.pagerank(g, alpha=0.85, weight="weight", tol=1e-12, max_iter=10000)
+except Exception:
+    pr = nx.pagerank(g, alpha=0.85, weight="weight", tol=1e-12, max_iter=10000)
+bc = nx.betweenness_centrality(g, normalized=True)
+bw = nx.betweenness_centrality(g, normalized=True, weight="distance")
+dp = max(abs(pr[n] - d["pagerank"]) for n, d in g.nodes(data=True))
+db = max(abs(bc[n] - d["betweenness"]) for n, d in g.nodes(data=True))
+dw = max(abs(bw[n] - d["betweenness_weighted"]) for n, d in g.nodes(data=True))
+dd = max(max(abs(g.degree(n) - d["degree"]), abs(g.degree(n, weight="weight") - d["weighted_degree"])) for n, d in g.nodes(data=True))
+groups = {}
+for n, d in g.nodes(data=True):
+    groups.setdefault(d["community"], set()).add(n)
+dq = abs(modularity(g, groups.values(), weight="weight") - g.graph["modularity"])
+print(dp, db, dw, dd, dq)
+"#;
+    let out = run(
+        Command::new("python3").args(["-c", SCRIPT]).arg(path),
+        "python3",
+    )?;
+    assert!(
+        out.status.success(),
+        "NetworkX could not check {}: {}",
+        path.display(),
+        describe(&out)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: Vec<f64> = text
+        .split_whitespace()
+        .map(|n| n.parse().expect("a number"))
+        .collect();
+    assert_eq!(v.len(), 5, "unexpected output from NetworkX: {text}");
+    Ok([v[0], v[1], v[2], v[3], v[4]])
 }
