@@ -604,8 +604,9 @@ fn build(cfg: BuildConfig) -> Result<()> {
     let pipeline = Pipeline::with_rules(dict, load_rules(&cfg.rules)?, cfg.build)?;
     let mut reader = Reader::open(&cfg.inputs, cfg.read)?;
 
-    // mentions.csv streams to a temporary file while the corpus is read.
+    // mentions.csv and evidence.csv stream to temporary files while the corpus is read.
     let mut mention_files: Vec<(Pending, export::csv::MentionsWriter<FileWriter>)> = Vec::new();
+    let mut evidence_files: Vec<(Pending, export::csv::EvidenceWriter<FileWriter>)> = Vec::new();
     for t in &cfg.targets {
         if let Target::CsvDir(dir) = t {
             fs::create_dir_all(dir).map_err(|e| Error::Output {
@@ -615,17 +616,21 @@ fn build(cfg: BuildConfig) -> Result<()> {
             let (p, file) = Pending::create(&dir.join("mentions.csv"))?;
             let w = export::csv::MentionsWriter::new(file, &cfg.export).map_err(|e| p.error(e))?;
             mention_files.push((p, w));
+            let (p, file) = Pending::create(&dir.join("evidence.csv"))?;
+            let w = export::csv::EvidenceWriter::new(file, &cfg.export).map_err(|e| p.error(e))?;
+            evidence_files.push((p, w));
         }
     }
 
     let bar = progress(cfg.quiet);
     let mut bytes = 0usize;
     let dict = pipeline.dictionary();
+    let rules = pipeline.rules();
     let graph = {
         let reader = reader.by_ref();
         pipeline.run(
             reader,
-            |doc: &Document, tagged: &TaggedDocument, _relations: &[Relation]| {
+            |doc: &Document, tagged: &TaggedDocument, relations: &[Relation]| {
                 bytes += doc.text.len();
                 bar.inc(1);
                 if bar.position() % 64 == 0 {
@@ -636,6 +641,15 @@ fn build(cfg: BuildConfig) -> Result<()> {
                         w.write(doc, dict, m).map_err(|e| pending.error(e))?;
                     }
                 }
+                for (pending, w) in &mut evidence_files {
+                    for r in relations {
+                        let rule = &rules.rules[r.rule as usize].id;
+                        let sentence =
+                            &doc.text[tagged.sentences[r.sentence as usize].span.clone()];
+                        w.write(doc, dict, r, rule, sentence)
+                            .map_err(|e| pending.error(e))?;
+                    }
+                }
                 Ok(())
             },
         )?
@@ -644,6 +658,10 @@ fn build(cfg: BuildConfig) -> Result<()> {
     report_reading(&reader, cfg.quiet);
 
     for (pending, w) in mention_files {
+        let file = w.finish().map_err(|e| pending.error(e))?;
+        pending.commit(file)?;
+    }
+    for (pending, w) in evidence_files {
         let file = w.finish().map_err(|e| pending.error(e))?;
         pending.commit(file)?;
     }

@@ -17,7 +17,11 @@
 //!   empty, and so is a measure that is not finite.
 //! - `mentions.csv`, written as the documents stream by ([`MentionsWriter`]):
 //!   `Document,Date,Entity,Label,Type,Kind,Surface,Sentence,Paragraph,Start,End,CharStart,
-//!   CharEnd,Source`, one row per mention. `Start`/`End` are byte offsets and
+//!   CharEnd,Source`, one row per mention.
+//! - `evidence.csv`, written the same way ([`EvidenceWriter`]): `Document,Date,Sentence,
+//!   Source,Target,Relation,Negated,Modality,Reversed,Rule,SourceStart,SourceEnd,
+//!   TargetStart,TargetEnd,TriggerStart,TriggerEnd,Trigger,Text`, one row per statement of a
+//!   relation, with byte offsets of both mentions and the trigger and the sentence's text. `Start`/`End` are byte offsets and
 //!   `CharStart`/`CharEnd` character offsets into the document's text.
 //!
 //! Text cells (never numeric ones) lose C0 control characters other than tab, line feed and
@@ -40,6 +44,7 @@ use crate::analysis::NodeMetrics;
 use crate::corpus::Document;
 use crate::dictionary::Dictionary;
 use crate::graph::{EdgeKind, KnowledgeGraph};
+use crate::relations::Relation;
 use crate::tagger::Mention;
 
 /// The first columns of `nodes.csv`; dictionary attributes follow.
@@ -278,6 +283,103 @@ impl<W: io::Write> MentionsWriter<W> {
             m.char_start.to_string(),
             m.char_end.to_string(),
             text_cell(&doc.source, guard),
+        ])?;
+        Ok(())
+    }
+
+    /// Flushes what is buffered and gives the underlying writer back.
+    pub fn finish(self) -> io::Result<W> {
+        self.wtr.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// The columns of `evidence.csv`.
+pub const EVIDENCE_COLUMNS: &[&str] = &[
+    "Document",
+    "Date",
+    "Sentence",
+    "Source",
+    "Target",
+    "Relation",
+    "Negated",
+    "Modality",
+    "Reversed",
+    "Rule",
+    "SourceStart",
+    "SourceEnd",
+    "TargetStart",
+    "TargetEnd",
+    "TriggerStart",
+    "TriggerEnd",
+    "Trigger",
+    "Text",
+];
+
+/// Writes `evidence.csv` as documents stream by: one row per stated relation, with the
+/// byte offsets of both mentions and of the trigger in the document's text, the rule that
+/// fired and the sentence.
+pub struct EvidenceWriter<W: io::Write> {
+    wtr: Writer<W>,
+    guard: bool,
+}
+
+impl<W: io::Write> EvidenceWriter<W> {
+    /// Starts `evidence.csv` on `w` and writes the header.
+    pub fn new(w: W, opts: &ExportOptions) -> io::Result<Self> {
+        let mut wtr = writer(w);
+        wtr.write_record(EVIDENCE_COLUMNS)?;
+        Ok(EvidenceWriter {
+            wtr,
+            guard: opts.csv_formula_guard,
+        })
+    }
+
+    /// Writes one relation found in `doc`; `sentence` is its sentence's text and `rule` the
+    /// id of the rule that fired.
+    pub fn write(
+        &mut self,
+        doc: &Document,
+        dict: &Dictionary,
+        r: &Relation,
+        rule: &str,
+        sentence: &str,
+    ) -> io::Result<()> {
+        let invalid = |what: String| io::Error::new(io::ErrorKind::InvalidInput, what);
+        let id = |e: u32| {
+            dict.entities
+                .get(e as usize)
+                .map(|e| e.id.as_str())
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "{}: relation of entity {e} which is not in the dictionary",
+                        doc.id
+                    ))
+                })
+        };
+        let trigger = doc
+            .text
+            .get(r.trigger.clone())
+            .ok_or_else(|| invalid(format!("{}: trigger outside the text", doc.id)))?;
+        let g = self.guard;
+        self.wtr.write_record([
+            text_cell(&doc.id, g),
+            doc.date.map(|d| d.to_string()).unwrap_or_default(),
+            r.sentence.to_string(),
+            text_cell(id(r.subject)?, g),
+            text_cell(id(r.object)?, g),
+            text_cell(&r.attrs.relation, g),
+            r.attrs.negated.to_string(),
+            text_cell(&r.attrs.modality, g),
+            r.attrs.reversed.to_string(),
+            text_cell(rule, g),
+            r.subject_span.start.to_string(),
+            r.subject_span.end.to_string(),
+            r.object_span.start.to_string(),
+            r.object_span.end.to_string(),
+            r.trigger.start.to_string(),
+            r.trigger.end.to_string(),
+            text_cell(trigger, g),
+            text_cell(sentence, g),
         ])?;
         Ok(())
     }

@@ -84,14 +84,14 @@ fn build_seeds_writes_every_format_and_matches_the_golden_files() {
     assert!(o.status.success(), "{}", stderr(&o));
     golden(&dir.path().join("seeds.graphml"), "seeds.graphml");
     golden(&dir.path().join("seeds.dot"), "seeds.dot");
-    for f in ["nodes.csv", "edges.csv", "mentions.csv"] {
+    for f in ["nodes.csv", "edges.csv", "mentions.csv", "evidence.csv"] {
         golden(&dir.path().join("csv").join(f), &format!("seeds.{f}"));
     }
     let leftovers: Vec<_> = fs::read_dir(dir.path().join("csv"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(leftovers.len(), 3, "no temporary files left: {leftovers:?}");
+    assert_eq!(leftovers.len(), 4, "no temporary files left: {leftovers:?}");
 }
 
 #[test]
@@ -178,6 +178,7 @@ fn building_twice_gives_identical_bytes_on_any_thread_count() {
         "csv/nodes.csv",
         "csv/edges.csv",
         "csv/mentions.csv",
+        "csv/evidence.csv",
     ] {
         assert_eq!(
             fs::read(a.path().join(f)).unwrap(),
@@ -486,4 +487,46 @@ fn help_names_every_command() {
     ] {
         assert!(stdout(&o).contains(flag), "{flag}");
     }
+}
+
+#[test]
+fn explain_shows_the_sentences_behind_an_edge() {
+    let o = run(&["explain", "jp", "South Korea", "seeds", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let first = out.lines().next().unwrap();
+    assert!(
+        first.starts_with("Japan -- South Korea: co-occurrence, "),
+        "{first}"
+    );
+    // Both entities are marked in the evidence.
+    assert!(
+        out.contains("[Japan]") && (out.contains("[South Korea]") || out.contains("[ROK]")),
+        "{out}"
+    );
+    let o = run(&["explain", "jp", "kr", "seeds", "-q", "--format", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("kind,source,target,relation,negated,modality,reversed,document,date,sentence,rule,trigger,text\n"));
+    let o = run(&["explain", "jp", "Atlantis", "seeds"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown entity \"Atlantis\""),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn dict_coverage_lists_unmatched_aliases_and_candidates() {
+    let o = run(&["dict", "coverage", "seeds", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("aliases never matched in 5 documents"),
+        "{out}"
+    );
+    assert!(
+        out.contains("capitalised phrases that matched nothing"),
+        "{out}"
+    );
 }
