@@ -291,6 +291,7 @@ impl Tagger {
 
         let mut state = DocState {
             date: doc.date,
+            sentence: 0..0,
             last_seen: HashMap::new(),
             full_seen: HashMap::new(),
         };
@@ -299,6 +300,7 @@ impl Tagger {
             if repeated[s.paragraph] || furniture[s.paragraph] {
                 continue;
             }
+            state.sentence = s.span.clone();
             let mut pos = s.span.start;
             let end = s.span.end;
             while pos < end {
@@ -419,8 +421,11 @@ impl Tagger {
                 return Resolved::Mention { len, entity, kind };
             }
         }
-        // Short forms: after a full mention in this document, or right after a title.
-        if !shorts.is_empty() {
+        // Short forms: after a full mention in this document, or right after a title; never
+        // as the last part of another person's name ("Andrew Injoo Park").
+        if !shorts.is_empty()
+            && !inside_other_name(text, start, state.sentence.clone(), |w| self.is_title(w))
+        {
             let titled: Vec<u32> = shorts
                 .iter()
                 .copied()
@@ -441,8 +446,9 @@ impl Tagger {
                 };
             }
         }
-        // Role phrases: the holder on the document's date, unless a name follows.
-        if !roles.is_empty() && !followed_by_name(&text[end..]) {
+        // Role phrases: the holder on the document's date, unless a name follows or the
+        // phrase speaks of another holder ("the former president").
+        if !roles.is_empty() && !followed_by_name(&text[end..]) && !other_holder(&text[..start]) {
             let holders: HashSet<u32> = roles
                 .iter()
                 .flat_map(|&o| self.holders(o, state.date))
@@ -474,6 +480,14 @@ impl Tagger {
             .collect()
     }
 
+    /// Whether a word is the last word of one of the offices' titles ("Minister" of "Prime
+    /// Minister").
+    fn is_title(&self, word: &str) -> bool {
+        self.offices
+            .iter()
+            .any(|o| o.titles.iter().any(|t| t.rsplit(' ').next() == Some(word)))
+    }
+
     /// Whether the words right before `start` are a title of an office the entity held
     /// (on the date, when there is one): "President" before "Moon".
     fn titled(&self, text: &str, start: usize, entity: u32, date: Option<Date>) -> bool {
@@ -497,6 +511,63 @@ impl Tagger {
     }
 }
 
+/// Words before a role phrase that point away from the holder on the document's date.
+const OTHER_HOLDER: &[&str] = &[
+    "former", "ex", "late", "future", "next", "previous", "past", "incoming", "outgoing",
+];
+
+/// Whether the word right before a role phrase is one of [`OTHER_HOLDER`] ("the former
+/// president", "ex-president").
+fn other_holder(before: &str) -> bool {
+    let before = before.trim_end_matches([' ', '-']);
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    OTHER_HOLDER.contains(&word.to_lowercase().as_str())
+}
+
+/// Whether a short form at `start` is the end of a longer name that the dictionary does not
+/// know: the word right before it is capitalised and is not a title, in a sentence that is
+/// not written in title case (where every word is capitalised anyway).
+fn inside_other_name(
+    text: &str,
+    start: usize,
+    sentence: Range<usize>,
+    is_title: impl Fn(&str) -> bool,
+) -> bool {
+    let before = &text[sentence.start.min(start)..start];
+    let Some(gap) = before.strip_suffix(' ') else {
+        return false;
+    };
+    let word = gap
+        .rsplit(|c: char| !c.is_alphanumeric() && c != '-')
+        .next()
+        .unwrap_or("");
+    // A capitalised word, but not the sentence's first (capitalised for grammar), not a
+    // title, not an acronym.
+    if !word.chars().next().is_some_and(char::is_uppercase)
+        || gap.len() == word.len()
+        || is_title(word)
+        || word.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
+    {
+        return false;
+    }
+    let words: Vec<&str> = text[sentence]
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+        .collect();
+    let capitalised = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    capitalised * 10 < words.len() * 6
+}
+
 /// Whether a role phrase is followed by a name ("President Moon Jae-in"), making it a title.
 fn followed_by_name(after: &str) -> bool {
     let rest = after.strip_prefix(' ').unwrap_or("");
@@ -518,6 +589,8 @@ enum Resolved {
 /// What a document has mentioned so far, for short forms and ambiguous names.
 struct DocState {
     date: Option<Date>,
+    /// The span of the sentence being tagged.
+    sentence: Range<usize>,
     /// Entity -> position of its latest mention of any kind.
     last_seen: HashMap<u32, usize>,
     /// Entity -> position of its latest full mention (name or role).
