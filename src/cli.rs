@@ -14,7 +14,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use kgraph::corpus::{Document, Input, ReadOptions, Reader};
+use kgraph::corpus::{Document, Input, Period, ReadOptions, Reader};
 use kgraph::dictionary::{self, Builder, Dictionary, Severity};
 use kgraph::error::{Error, Result};
 use kgraph::export::{self, EdgeSelection, ExportOptions, Format};
@@ -142,6 +142,14 @@ struct BuildArgs {
     /// Drop co-occurrence edges seen in fewer than N windows.
     #[arg(long, value_name = "N", default_value_t = 1)]
     min_weight: u64,
+    /// Group dated documents by period: nodes and edges get Gephi time intervals (CSV
+    /// `Interval` column, GEXF spells).
+    #[arg(long, value_enum, value_name = "PERIOD")]
+    by: Option<ByArg>,
+    /// With --by, also write one graph per period beside each output (graph.2019-07.graphml,
+    /// csv/2019-07/).
+    #[arg(long, requires = "by")]
+    split_periods: bool,
     /// Output, repeatable: .dot/.gv (Graphviz), .graphml (Gephi), or a directory (or a path
     /// without extension) for nodes.csv, edges.csv and mentions.csv; - for stdout.
     #[arg(short, long = "output", value_name = "PATH")]
@@ -212,6 +220,14 @@ enum WindowArg {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ByArg {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum FormatArg {
     Dot,
     Graphml,
@@ -247,6 +263,7 @@ enum Target {
 
 /// The validated configuration of `build`.
 struct BuildConfig {
+    split_periods: bool,
     inputs: Vec<Input>,
     read: ReadOptions,
     dict: DictArgs,
@@ -356,12 +373,25 @@ fn configure_build(args: BuildArgs) -> Result<BuildConfig> {
         EdgesArg::Cooccurrence => EdgeSelection::Cooccurrence,
         EdgesArg::Relations => EdgeSelection::Relations,
     };
+    if args.split_periods && targets.iter().any(|t| matches!(t, Target::Stdout(_))) {
+        return Err(Error::Config(
+            "--split-periods writes files: give -o paths, not stdout".into(),
+        ));
+    }
+    let by = args.by.map(|b| match b {
+        ByArg::Day => Period::Day,
+        ByArg::Week => Period::Week,
+        ByArg::Month => Period::Month,
+        ByArg::Year => Period::Year,
+    });
     Ok(BuildConfig {
+        split_periods: args.split_periods,
         inputs: inputs(&args.read)?,
         read: read_options(&args.read)?,
         build: BuildOptions {
             window,
             min_weight: args.min_weight,
+            by,
             tag: TagOptions {
                 dedup_paragraphs: !args.read.keep_repeats,
                 drop_furniture: !args.read.keep_furniture,
@@ -626,9 +656,9 @@ fn build(cfg: BuildConfig) -> Result<()> {
     let mut bytes = 0usize;
     let dict = pipeline.dictionary();
     let rules = pipeline.rules();
-    let graph = {
+    let (graph, slices) = {
         let reader = reader.by_ref();
-        pipeline.run(
+        pipeline.run_by_period(
             reader,
             |doc: &Document, tagged: &TaggedDocument, relations: &[Relation]| {
                 bytes += doc.text.len();
@@ -672,6 +702,15 @@ fn build(cfg: BuildConfig) -> Result<()> {
             Target::Stdout(_) => "stdout".to_string(),
             Target::File(p, _) | Target::CsvDir(p) => p.display().to_string(),
         });
+        if let (true, Some(by)) = (cfg.split_periods, cfg.build.by) {
+            for (start, slice) in &slices {
+                let period = period_target(t, &by.label(*start));
+                write_target(&period, slice, &cfg.export)?;
+            }
+            if !slices.is_empty() {
+                written.push(format!("{} {} slice(s)", slices.len(), by.name()));
+            }
+        }
     }
     if !cfg.quiet {
         let co = graph.edges().filter(|(_, _, e)| !e.kind.directed()).count();
@@ -688,6 +727,26 @@ fn build(cfg: BuildConfig) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Where one period's slice of an output goes: `graph.graphml` becomes
+/// `graph.2019-07.graphml`, and a CSV directory gets a subdirectory per period.
+fn period_target(t: &Target, label: &str) -> Target {
+    match t {
+        Target::Stdout(f) => Target::Stdout(*f),
+        Target::CsvDir(dir) => Target::CsvDir(dir.join(label)),
+        Target::File(path, f) => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let name = match path.extension() {
+                Some(ext) => format!("{stem}.{label}.{}", ext.to_string_lossy()),
+                None => format!("{stem}.{label}"),
+            };
+            Target::File(path.with_file_name(name), *f)
+        }
+    }
 }
 
 fn write_target(t: &Target, graph: &KnowledgeGraph, opts: &ExportOptions) -> Result<()> {

@@ -73,6 +73,27 @@ impl Date {
         Date::new(year, month, day)
     }
 
+    /// The date `days` days after 1970-01-01 (the inverse of [`Date::days_since_epoch`]).
+    pub fn from_days(days: i64) -> Date {
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// Days since the last Monday: 0 for a Monday, 6 for a Sunday.
+    pub fn weekday_from_monday(self) -> i64 {
+        // 1970-01-01 was a Thursday (3 days after a Monday).
+        (self.days_since_epoch() + 3).rem_euclid(7)
+    }
+
     /// Days since 1970-01-01 (negative before), for arithmetic on dates.
     pub fn days_since_epoch(self) -> i64 {
         // Howard Hinnant's days_from_civil.
@@ -98,6 +119,94 @@ fn days_in_month(year: i32, month: u8) -> u8 {
         4 | 6 | 9 | 11 => 30,
         _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
         _ => 28,
+    }
+}
+
+/// A calendar period that documents are grouped by (`--by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Period {
+    /// One day.
+    Day,
+    /// An ISO week, Monday to Sunday.
+    Week,
+    /// A calendar month.
+    Month,
+    /// A calendar year.
+    Year,
+}
+
+impl Period {
+    /// Parses `day`, `week`, `month` or `year`.
+    pub fn parse(s: &str) -> Option<Period> {
+        match s {
+            "day" => Some(Period::Day),
+            "week" => Some(Period::Week),
+            "month" => Some(Period::Month),
+            "year" => Some(Period::Year),
+            _ => None,
+        }
+    }
+
+    /// The period's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Year => "year",
+        }
+    }
+
+    /// The first day of the period holding `date`.
+    pub fn start(self, date: Date) -> Date {
+        match self {
+            Period::Day => date,
+            Period::Week => Date::from_days(date.days_since_epoch() - date.weekday_from_monday()),
+            Period::Month => Date { day: 1, ..date },
+            Period::Year => Date {
+                month: 1,
+                day: 1,
+                ..date
+            },
+        }
+    }
+
+    /// The last day of the period holding `date`.
+    pub fn end(self, date: Date) -> Date {
+        match self {
+            Period::Day => date,
+            Period::Week => Date::from_days(self.start(date).days_since_epoch() + 6),
+            Period::Month => Date {
+                day: days_in_month(date.year, date.month),
+                ..date
+            },
+            Period::Year => Date {
+                month: 12,
+                day: 31,
+                ..date
+            },
+        }
+    }
+
+    /// A short label for the period holding `date`, used in file names: `2019-07-04`,
+    /// `2019-W27`, `2019-07`, `2019`.
+    pub fn label(self, date: Date) -> String {
+        match self {
+            Period::Day => date.to_string(),
+            Period::Week => {
+                // The ISO week-numbering year is the year of the week's Thursday.
+                let thursday = Date::from_days(self.start(date).days_since_epoch() + 3);
+                let jan1 = Date {
+                    month: 1,
+                    day: 1,
+                    ..thursday
+                };
+                let week = (thursday.days_since_epoch() - jan1.days_since_epoch()) / 7 + 1;
+                format!("{}-W{week:02}", thursday.year)
+            }
+            Period::Month => format!("{:04}-{:02}", date.year, date.month),
+            Period::Year => format!("{:04}", date.year),
+        }
     }
 }
 
@@ -720,6 +829,34 @@ mod tests {
             Date::new(2000, 3, 1).map(Date::days_since_epoch),
             Some(11_017)
         );
+    }
+
+    #[test]
+    fn periods_start_end_and_label() {
+        let d = Date::new(2019, 12, 31).unwrap();
+        assert_eq!(Date::from_days(d.days_since_epoch()), d);
+        for days in [-800_000, -1, 0, 1, 18_000, 20_000, 2_000_000] {
+            assert_eq!(Date::from_days(days).days_since_epoch(), days);
+        }
+        // 2019-12-31 was a Tuesday in ISO week 1 of 2020.
+        assert_eq!(Period::Week.start(d).to_string(), "2019-12-30");
+        assert_eq!(Period::Week.end(d).to_string(), "2020-01-05");
+        assert_eq!(Period::Week.label(d), "2020-W01");
+        assert_eq!(
+            Period::Week.label(Date::new(2019, 7, 4).unwrap()),
+            "2019-W27"
+        );
+        assert_eq!(Period::Month.start(d).to_string(), "2019-12-01");
+        assert_eq!(
+            Period::Month
+                .end(Date::new(2020, 2, 10).unwrap())
+                .to_string(),
+            "2020-02-29"
+        );
+        assert_eq!(Period::Month.label(d), "2019-12");
+        assert_eq!(Period::Year.start(d).to_string(), "2019-01-01");
+        assert_eq!(Period::Year.label(d), "2019");
+        assert_eq!(Period::Day.label(d), "2019-12-31");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::analysis::NodeMetrics;
-use crate::corpus::Date;
+use crate::corpus::{Date, Period};
 use crate::dictionary::Dictionary;
 use crate::relations::RelationKey;
 
@@ -192,6 +192,87 @@ pub struct KnowledgeGraph {
     pub totals: Totals,
     /// The modularity of the communities in the nodes' metrics, once analysed.
     pub modularity: Option<f64>,
+    /// Where nodes and edges appear over time, when the build grouped documents by period.
+    pub timeline: Option<Timeline>,
+}
+
+/// Where nodes and edges appear over time: the periods (`--by`) in which each was seen, with
+/// its count there. Undated documents count in the graph but in no period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    /// The kind of period.
+    pub period: Period,
+    /// The start of every period that holds a dated document, ascending.
+    pub periods: Vec<Date>,
+    /// By node index: (period index, mentions in that period), ascending.
+    pub nodes: Vec<Vec<(usize, u64)>>,
+    /// By edge index: (period index, weight in that period), ascending.
+    pub edges: Vec<Vec<(usize, u64)>>,
+}
+
+impl Timeline {
+    /// Lays the per-period graphs over the whole graph: each node and edge of `whole` gets
+    /// the periods it appears in (matched by ids, and for relations by type and flags).
+    pub fn build(
+        whole: &KnowledgeGraph,
+        period: Period,
+        slices: &[(Date, KnowledgeGraph)],
+    ) -> Timeline {
+        let node_index: HashMap<&str, usize> = whole
+            .graph
+            .node_indices()
+            .map(|i| (whole.graph[i].id.as_str(), i.index()))
+            .collect();
+        type EdgeId<'a> = (&'a str, &'a str, EdgeKind, Option<&'a RelationAttrs>);
+        let edge_index: HashMap<EdgeId, usize> = whole
+            .edges()
+            .enumerate()
+            .map(|(i, (s, t, e))| {
+                (
+                    (s.id.as_str(), t.id.as_str(), e.kind, e.relation.as_ref()),
+                    i,
+                )
+            })
+            .collect();
+        let mut nodes = vec![Vec::new(); whole.graph.node_count()];
+        let mut edges = vec![Vec::new(); whole.graph.edge_count()];
+        for (pi, (_, g)) in slices.iter().enumerate() {
+            for n in g.nodes() {
+                if let Some(&i) = node_index.get(n.id.as_str()) {
+                    nodes[i].push((pi, n.mentions));
+                }
+            }
+            for (s, t, e) in g.edges() {
+                if let Some(&i) =
+                    edge_index.get(&(s.id.as_str(), t.id.as_str(), e.kind, e.relation.as_ref()))
+                {
+                    edges[i].push((pi, e.weight));
+                }
+            }
+        }
+        Timeline {
+            period,
+            periods: slices.iter().map(|(d, _)| *d).collect(),
+            nodes,
+            edges,
+        }
+    }
+
+    /// Gephi's interval notation for a node's or an edge's periods:
+    /// `<[2019-07-01, 2019-07-31]; [2019-09-01, 2019-09-30]>`, empty when it has none.
+    pub fn intervals(&self, present: &[(usize, u64)]) -> String {
+        if present.is_empty() {
+            return String::new();
+        }
+        let spans: Vec<String> = present
+            .iter()
+            .map(|&(pi, _)| {
+                let start = self.periods[pi];
+                format!("[{}, {}]", start, self.period.end(start))
+            })
+            .collect();
+        format!("<{}>", spans.join("; "))
+    }
 }
 
 impl KnowledgeGraph {
@@ -447,6 +528,7 @@ impl PartialGraph {
                 mentions: self.mentions,
             },
             modularity: None,
+            timeline: None,
         }
     }
 }

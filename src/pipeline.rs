@@ -10,10 +10,12 @@
 use rayon::prelude::*;
 
 use crate::analysis::{self, AnalysisOptions};
-use crate::corpus::Document;
+use std::collections::BTreeMap;
+
+use crate::corpus::{Date, Document, Period};
 use crate::dictionary::Dictionary;
 use crate::error::Result;
-use crate::graph::{KnowledgeGraph, PartialGraph, Window};
+use crate::graph::{KnowledgeGraph, PartialGraph, Timeline, Window};
 use crate::relations::{Relation, RuleSet};
 use crate::tagger::{TagOptions, TaggedDocument, Tagger};
 
@@ -32,6 +34,9 @@ pub struct BuildOptions {
     pub batch_bytes: usize,
     /// Node metrics and communities to compute on the finished graph; `None` skips them.
     pub analysis: Option<AnalysisOptions>,
+    /// Group dated documents by this period: the graph gets a timeline, and
+    /// [`Pipeline::run_by_period`] returns one graph per period.
+    pub by: Option<Period>,
 }
 
 impl Default for BuildOptions {
@@ -43,6 +48,7 @@ impl Default for BuildOptions {
             batch_docs: 4096,
             batch_bytes: 16 << 20,
             analysis: Some(AnalysisOptions::default()),
+            by: None,
         }
     }
 }
@@ -122,12 +128,28 @@ impl Pipeline {
     /// Runs over documents: each is tagged and its relations found (in parallel), `each`
     /// sees every document with its mentions and relations in input order, and the counts
     /// are merged into the graph. The first error from the input or from `each` stops the run.
-    pub fn run<I, F>(&self, docs: I, mut each: F) -> Result<KnowledgeGraph>
+    pub fn run<I, F>(&self, docs: I, each: F) -> Result<KnowledgeGraph>
+    where
+        I: IntoIterator<Item = Result<Document>>,
+        F: FnMut(&Document, &TaggedDocument, &[Relation]) -> Result<()>,
+    {
+        self.run_by_period(docs, each).map(|(graph, _)| graph)
+    }
+
+    /// Like [`Pipeline::run`], and when [`BuildOptions::by`] is set also returns one graph
+    /// per period (by the period's start, ascending; undated documents are in none), and the
+    /// whole graph carries the [`crate::graph::Timeline`] of its nodes and edges.
+    pub fn run_by_period<I, F>(
+        &self,
+        docs: I,
+        mut each: F,
+    ) -> Result<(KnowledgeGraph, Vec<(Date, KnowledgeGraph)>)>
     where
         I: IntoIterator<Item = Result<Document>>,
         F: FnMut(&Document, &TaggedDocument, &[Relation]) -> Result<()>,
     {
         let mut total = PartialGraph::default();
+        let mut periods: BTreeMap<Date, PartialGraph> = BTreeMap::new();
         let mut docs = docs.into_iter();
         loop {
             let mut batch = Vec::new();
@@ -157,14 +179,30 @@ impl Pipeline {
                 .collect();
             for (doc, (tagged, relations, partial)) in batch.iter().zip(results) {
                 each(doc, &tagged, &relations)?;
+                if let (Some(by), Some(date)) = (self.options.by, doc.date) {
+                    periods
+                        .entry(by.start(date))
+                        .or_default()
+                        .merge(partial.clone());
+                }
                 total.merge(partial);
             }
         }
-        let mut graph = total.finish(&self.dict, self.options.window, self.options.min_weight);
-        if let Some(options) = &self.options.analysis {
-            analysis::annotate(&mut graph, options);
+        let finish = |partial: PartialGraph| {
+            let mut graph =
+                partial.finish(&self.dict, self.options.window, self.options.min_weight);
+            if let Some(options) = &self.options.analysis {
+                analysis::annotate(&mut graph, options);
+            }
+            graph
+        };
+        let mut graph = finish(total);
+        let slices: Vec<(Date, KnowledgeGraph)> =
+            periods.into_iter().map(|(d, p)| (d, finish(p))).collect();
+        if let Some(by) = self.options.by {
+            graph.timeline = Some(Timeline::build(&graph, by, &slices));
         }
-        Ok(graph)
+        Ok((graph, slices))
     }
 }
 
@@ -331,6 +369,43 @@ mod tests {
         for g in [&one_by_one, &reversed] {
             assert_eq!(format!("{:?}", g.graph), format!("{:?}", whole.graph));
         }
+    }
+
+    #[test]
+    fn periods_slice_the_graph_and_give_it_a_timeline() {
+        let mut p = pipeline(Window::Sentence);
+        p.options.by = Some(Period::Month);
+        let mut all = docs();
+        all.push(Ok(
+            Document::new("c", "Tokyo and Seoul.").with_date(Date::new(2019, 7, 20).unwrap())
+        ));
+        all.push(Ok(Document::new("undated", "Japan and Washington.")));
+        let (g, slices) = p.run_by_period(all, |_, _, _| Ok(())).unwrap();
+        let months: Vec<String> = slices.iter().map(|(d, _)| d.to_string()).collect();
+        assert_eq!(months, ["2019-07-01", "2019-11-01"]);
+        assert_eq!(slices[0].1.totals.documents, 2);
+        assert_eq!(
+            g.totals.documents, 4,
+            "undated documents count in the whole graph"
+        );
+        let t = g.timeline.as_ref().unwrap();
+        let jp_kr = g
+            .edges()
+            .position(|(s, t, _)| s.id == "jp" && t.id == "kr")
+            .unwrap();
+        assert_eq!(t.edges[jp_kr], [(0, 3)]);
+        let kr = g.nodes().position(|n| n.id == "kr").unwrap();
+        assert_eq!(t.nodes[kr], [(0, 3), (1, 1)]);
+        assert_eq!(
+            t.intervals(&t.nodes[kr]),
+            "<[2019-07-01, 2019-07-31]; [2019-11-01, 2019-11-30]>"
+        );
+        // The whole graph is the same as without periods, but for the timeline.
+        let mut plain = p.run(docs(), |_, _, _| Ok(())).unwrap();
+        plain.timeline = None;
+        let (mut again, _) = p.run_by_period(docs(), |_, _, _| Ok(())).unwrap();
+        again.timeline = None;
+        assert_eq!(format!("{:?}", plain.graph), format!("{:?}", again.graph));
     }
 
     #[test]

@@ -51,6 +51,7 @@ fn graph(n: usize, edges: &[(usize, usize, u64)]) -> KnowledgeGraph {
         window: Window::Sentence,
         totals: Totals::default(),
         modularity: None,
+        timeline: None,
     }
 }
 

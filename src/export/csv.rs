@@ -12,7 +12,9 @@
 //!   on any node, in name order. An attribute whose
 //!   name equals (ignoring case, as Gephi compares) a column before it gets a suffix `_2`.
 //! - `edges.csv`: `Source,Target,Type,Weight,Kind,Relation,Documents,PMI,NPMI,Jaccard,Dice,
-//!   Negated,Modality,Reversed,FirstSeen,LastSeen`; `Type` is `Undirected` for co-occurrence
+//!   Negated,Modality,Reversed,FirstSeen,LastSeen`; with a timeline (`--by`), both files end
+//!   with an `Interval` column in Gephi's notation, `<[2019-07-01, 2019-07-31]; ...>`, the
+//!   periods in which the node or edge was seen; `Type` is `Undirected` for co-occurrence
 //!   and `Directed` for relation edges. A cell that does not apply to the edge's kind is
 //!   empty, and so is a measure that is not finite.
 //! - `mentions.csv`, written as the documents stream by ([`MentionsWriter`]):
@@ -39,7 +41,7 @@ use std::io;
 
 use ::csv::{Terminator, Writer, WriterBuilder};
 
-use super::{ExportOptions, attribute_names, format_finite, selected_edges, unique_names};
+use super::{ExportOptions, attribute_names, format_finite, unique_names};
 use crate::analysis::NodeMetrics;
 use crate::corpus::Document;
 use crate::dictionary::Dictionary;
@@ -131,13 +133,16 @@ pub fn write_nodes<W: io::Write>(g: &KnowledgeGraph, opts: &ExportOptions, w: W)
     // Clean before making names unique, so that two names cannot meet once cleaned.
     let columns = unique_names(&names, NODE_COLUMNS, |s| text_cell(s, false));
     let mut wtr = writer(w);
-    let header: Vec<String> = NODE_COLUMNS
+    let mut header: Vec<String> = NODE_COLUMNS
         .iter()
         .map(|c| c.to_string())
         .chain(columns.iter().map(|c| text_cell(c, guard)))
         .collect();
+    if g.timeline.is_some() {
+        header.push("Interval".to_string());
+    }
     wtr.write_record(&header)?;
-    for n in g.nodes() {
+    for (index, n) in g.nodes().enumerate() {
         let mut row = vec![
             text_cell(&n.id, guard),
             text_cell(&n.label, guard),
@@ -156,6 +161,9 @@ pub fn write_nodes<W: io::Write>(g: &KnowledgeGraph, opts: &ExportOptions, w: W)
                     .map(|v| text_cell(v, guard))
                     .unwrap_or_default(),
             );
+        }
+        if let Some(t) = &g.timeline {
+            row.push(t.intervals(&t.nodes[index]));
         }
         wtr.write_record(&row)?;
     }
@@ -182,8 +190,16 @@ fn metric_cells(m: Option<&NodeMetrics>) -> [String; 6] {
 pub fn write_edges<W: io::Write>(g: &KnowledgeGraph, opts: &ExportOptions, w: W) -> io::Result<()> {
     let guard = opts.csv_formula_guard;
     let mut wtr = writer(w);
-    wtr.write_record(EDGE_COLUMNS)?;
-    for (s, t, e) in selected_edges(g, opts) {
+    let mut header: Vec<&str> = EDGE_COLUMNS.to_vec();
+    if g.timeline.is_some() {
+        header.push("Interval");
+    }
+    wtr.write_record(&header)?;
+    let edges = g
+        .edges()
+        .enumerate()
+        .filter(|(_, (_, _, e))| opts.edges.includes(e.kind));
+    for (index, (s, t, e)) in edges {
         let float = |f: f64| format_finite(f).unwrap_or_default();
         let (pmi, npmi, jaccard, dice) = match &e.measures {
             Some(m) => (float(m.pmi), float(m.npmi), float(m.jaccard), float(m.dice)),
@@ -202,7 +218,7 @@ pub fn write_edges<W: io::Write>(g: &KnowledgeGraph, opts: &ExportOptions, w: W)
             EdgeKind::Cooccurrence => "Undirected",
             EdgeKind::Relation => "Directed",
         };
-        wtr.write_record([
+        let mut row = vec![
             text_cell(&s.id, guard),
             text_cell(&t.id, guard),
             direction.to_string(),
@@ -219,7 +235,11 @@ pub fn write_edges<W: io::Write>(g: &KnowledgeGraph, opts: &ExportOptions, w: W)
             reversed,
             e.first_seen.map(|d| d.to_string()).unwrap_or_default(),
             e.last_seen.map(|d| d.to_string()).unwrap_or_default(),
-        ])?;
+        ];
+        if let Some(t) = &g.timeline {
+            row.push(t.intervals(&t.edges[index]));
+        }
+        wtr.write_record(&row)?;
     }
     wtr.flush()
 }

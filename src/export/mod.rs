@@ -451,6 +451,7 @@ pub(crate) mod testgraph {
                 mentions: 37,
             },
             modularity: None,
+            timeline: None,
         }
     }
 

@@ -530,3 +530,68 @@ fn dict_coverage_lists_unmatched_aliases_and_candidates() {
         "{out}"
     );
 }
+
+#[test]
+fn periods_give_intervals_and_one_graph_per_period() {
+    let dir = tmp();
+    let input = dir.path().join("c.jsonl");
+    fs::write(
+        &input,
+        "{\"id\": \"a\", \"date\": \"2019-07-04\", \"text\": \"Japan placed export controls on South Korea.\"}\n\
+         {\"id\": \"b\", \"date\": \"2019-11-22\", \"text\": \"Seoul and Tokyo kept GSOMIA.\"}\n\
+         {\"id\": \"c\", \"text\": \"Undated: Japan and Washington.\"}\n",
+    )
+    .unwrap();
+    let g = dir.path().join("out/g.graphml");
+    let c = dir.path().join("out/csv");
+    let o = run(&[
+        "build",
+        input.to_str().unwrap(),
+        "-q",
+        "--by",
+        "month",
+        "--split-periods",
+        "-o",
+        g.to_str().unwrap(),
+        "-o",
+        c.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in [
+        "out/g.2019-07.graphml",
+        "out/g.2019-11.graphml",
+        "out/csv/2019-07/nodes.csv",
+        "out/csv/2019-11/edges.csv",
+    ] {
+        assert!(dir.path().join(f).is_file(), "{f} missing");
+    }
+    let _ = readers::graphml_valid(&dir.path().join("out/g.2019-11.graphml"));
+    let nodes = fs::read_to_string(c.join("nodes.csv")).unwrap();
+    assert!(
+        nodes.lines().next().unwrap().ends_with(",Interval"),
+        "{nodes}"
+    );
+    let kr = nodes.lines().find(|l| l.starts_with("kr,")).unwrap();
+    assert!(
+        kr.ends_with(",\"<[2019-07-01, 2019-07-31]; [2019-11-01, 2019-11-30]>\""),
+        "{kr}"
+    );
+    let us = nodes.lines().find(|l| l.starts_with("us,")).unwrap();
+    assert!(
+        us.ends_with(','),
+        "an undated mention has no interval: {us}"
+    );
+    let july = fs::read_to_string(c.join("2019-07/nodes.csv")).unwrap();
+    assert!(
+        !july.contains("\ngsomia,"),
+        "GSOMIA is mentioned only in November"
+    );
+    let o = run(&[
+        "build",
+        input.to_str().unwrap(),
+        "--split-periods",
+        "-o",
+        g.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "--split-periods needs --by");
+}

@@ -395,6 +395,7 @@ fn hostile_graph() -> KnowledgeGraph {
             mentions: 32,
         },
         modularity: None,
+        timeline: None,
     }
 }
 
@@ -480,6 +481,7 @@ fn newsroom_graph() -> KnowledgeGraph {
             mentions: 3000,
         },
         modularity: None,
+        timeline: None,
     }
 }
 
