@@ -3,7 +3,8 @@
 //! This module owns [`is_furniture`] and [`furniture`], which judge paragraphs (lines) of a
 //! document: menus, photo credits, share and print links, donation widgets, "top of page"
 //! markers, bare prices, and the block of teasers for other stories that pages append after
-//! a "More from ..." or "Related" line. The tagger skips such paragraphs (unless told to
+//! a "More from ..." or "Related" line, and a numbered list of references in the second
+//! half of the page ("1.  Abe takes shine off Moon summit, Australian, 26 December 2019."). The tagger skips such paragraphs (unless told to
 //! keep them) so that they neither add mentions nor inflate co-occurrence counts. Headlines
 //! and short lines of real text are kept: a line is furniture only when it matches one of
 //! the patterns below, never for being short. This module knows nothing of entities.
@@ -142,6 +143,24 @@ fn is_teaser_header(line: &str) -> bool {
     })
 }
 
+/// Whether a line starts like an entry of a numbered list ("1.  ", "12. ").
+fn numbered(line: &str) -> bool {
+    let t = line.trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits) && t[digits..].starts_with(". ")
+}
+
+/// Whether a numbered line reads like a reference: "Ibid.", "op. cit.", or a citation that
+/// ends with a year.
+fn citation(line: &str) -> bool {
+    let l = line.to_lowercase();
+    if l.contains("ibid") || l.contains("op.cit") || l.contains("op. cit") {
+        return true;
+    }
+    let t = l.trim_end().trim_end_matches(['.', ')']);
+    t.len() >= 4 && t[t.len() - 4..].bytes().all(|b| b.is_ascii_digit()) && t.contains(',')
+}
+
 /// Judges every paragraph of a document: `true` for furniture. `paragraphs` are the
 /// paragraph texts in order; a teaser header in the last third of the document makes it and
 /// everything after it furniture.
@@ -149,6 +168,22 @@ pub fn furniture<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<bool>
     let paragraphs: Vec<&str> = paragraphs.into_iter().collect();
     let n = paragraphs.len();
     let mut out: Vec<bool> = paragraphs.iter().map(|p| is_furniture(p)).collect();
+    // A numbered list of references in the second half of the page: sources, not claims.
+    let mut i = 0;
+    while i < n {
+        if !numbered(paragraphs[i]) {
+            i += 1;
+            continue;
+        }
+        let j = i + paragraphs[i..].iter().take_while(|p| numbered(p)).count();
+        let cites = paragraphs[i..j].iter().filter(|p| citation(p)).count();
+        if j - i >= 2 && i * 2 >= n && cites * 2 >= j - i {
+            for f in &mut out[i..j] {
+                *f = true;
+            }
+        }
+        i = j;
+    }
     if let Some(start) = paragraphs
         .iter()
         .enumerate()
@@ -198,6 +233,26 @@ mod tests {
         ] {
             assert!(!is_furniture(line), "{line:?}");
         }
+    }
+
+    #[test]
+    fn a_trailing_reference_list_is_furniture_but_a_numbered_argument_is_not() {
+        let mut page = vec!["Japan and South Korea argued."; 8];
+        page.extend([
+            "1.     Abe takes shine off Moon summit, Australian, 26 December 2019.",
+            "2.     S. Korea reverses course, The Chosun Ilbo, 23 November 2019.",
+            "3.     Ibid.",
+            "Go back",
+        ]);
+        let f = furniture(page.iter().copied());
+        assert_eq!(&f[8..], [true, true, true, true]);
+        assert!(!f[..8].iter().any(|&x| x));
+        let mut argument = vec!["Text."; 6];
+        argument.extend([
+            "1. Japan must lift its controls.",
+            "2. Seoul must keep GSOMIA.",
+        ]);
+        assert!(!furniture(argument.iter().copied()).iter().any(|&x| x));
     }
 
     #[test]

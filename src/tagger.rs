@@ -292,6 +292,7 @@ impl Tagger {
         let mut state = DocState {
             date: doc.date,
             sentence: 0..0,
+            excluded: Vec::new(),
             last_seen: HashMap::new(),
             full_seen: HashMap::new(),
         };
@@ -313,7 +314,6 @@ impl Tagger {
                         found.push((start..start + len, entity, kind, si));
                         pos = start + len;
                     }
-                    Resolved::Blocked { len } => pos = start + len,
                     Resolved::Nothing => {
                         pos = start + ntext[start..].chars().next().map_or(1, char::len_utf8);
                     }
@@ -393,16 +393,23 @@ impl Tagger {
         let mut names: Vec<(u32, AliasKind)> = Vec::new();
         let mut shorts: Vec<u32> = Vec::new();
         let mut roles: Vec<u32> = Vec::new();
-        let mut blocked = false;
+        // An exclusion phrase blocks its own entity anywhere inside the phrase; other
+        // entities' names inside it still match.
+        for c in &p.candidates {
+            if let Candidate::Exclude { entity } = *c {
+                state.exclude(start..end, entity);
+            }
+        }
         for c in &p.candidates {
             match *c {
+                Candidate::Entity { entity, .. } if state.is_excluded(entity, start, end) => {}
                 Candidate::Entity {
                     entity,
                     kind: AliasKind::Short,
                 } => shorts.push(entity),
                 Candidate::Entity { entity, kind } => names.push((entity, kind)),
                 Candidate::Role { office } => roles.push(office),
-                Candidate::Exclude { .. } => blocked = true,
+                Candidate::Exclude { .. } => {}
             }
         }
         // Full names, demonyms and metonyms: one entity, or the most recently mentioned.
@@ -452,6 +459,7 @@ impl Tagger {
             let holders: HashSet<u32> = roles
                 .iter()
                 .flat_map(|&o| self.holders(o, state.date))
+                .filter(|&e| !state.is_excluded(e, start, end))
                 .collect();
             if holders.len() == 1 {
                 let entity = *holders.iter().next().expect("one holder");
@@ -463,11 +471,7 @@ impl Tagger {
                 };
             }
         }
-        if blocked {
-            Resolved::Blocked { len }
-        } else {
-            Resolved::Nothing
-        }
+        Resolved::Nothing
     }
 
     /// The holders of an office on a date; with no date, every holder ever.
@@ -545,7 +549,7 @@ fn inside_other_name(
         return false;
     };
     let word = gap
-        .rsplit(|c: char| !c.is_alphanumeric() && c != '-')
+        .rsplit(|c: char| !c.is_alphanumeric())
         .next()
         .unwrap_or("");
     // A capitalised word, but not the sentence's first (capitalised for grammar), not a
@@ -580,9 +584,6 @@ enum Resolved {
         entity: u32,
         kind: AliasKind,
     },
-    Blocked {
-        len: usize,
-    },
     Nothing,
 }
 
@@ -591,6 +592,8 @@ struct DocState {
     date: Option<Date>,
     /// The span of the sentence being tagged.
     sentence: Range<usize>,
+    /// Exclusion phrases seen, with the entity each blocks.
+    excluded: Vec<(Range<usize>, u32)>,
     /// Entity -> position of its latest mention of any kind.
     last_seen: HashMap<u32, usize>,
     /// Entity -> position of its latest full mention (name or role).
@@ -598,6 +601,19 @@ struct DocState {
 }
 
 impl DocState {
+    /// Blocks `entity` inside `span`; exclusions that ended before it are forgotten.
+    fn exclude(&mut self, span: Range<usize>, entity: u32) {
+        self.excluded.retain(|(r, _)| r.end > span.start);
+        self.excluded.push((span, entity));
+    }
+
+    /// Whether `entity` is blocked for a match at `start..end`.
+    fn is_excluded(&self, entity: u32, start: usize, end: usize) -> bool {
+        self.excluded
+            .iter()
+            .any(|(r, e)| *e == entity && r.start <= start && end <= r.end)
+    }
+
     fn saw(&mut self, entity: u32, at: usize, kind: AliasKind) {
         self.last_seen.insert(entity, at);
         if matches!(kind, AliasKind::Name | AliasKind::Role) {

@@ -36,7 +36,9 @@ const DICT: &str = r#"{
     {"id": "park_chung_hee", "type": "person", "label": "Park Chung-hee", "short": ["Park"]},
     {"id": "shinzo_abe", "type": "person", "label": "Shinzo Abe", "short": ["Abe"],
      "roles": [{"office": "jp_pm", "start": "2012-12-26", "end": "2020-09-16"}]},
-    {"id": "seoul_city", "type": "place", "label": "Seoul National University", "note": "a longer name wins"}
+    {"id": "seoul_city", "type": "place", "label": "Seoul National University", "note": "a longer name wins"},
+    {"id": "rok_army", "type": "organisation", "label": "Republic of Korea Armed Forces",
+     "aliases": ["South Korea's military"], "exclude": ["South Korea's military capabilities"]}
   ]
 }"#;
 
