@@ -17,7 +17,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kgraph::corpus::{Document, Input, Period, ReadOptions, Reader};
 use kgraph::dictionary::{self, Builder, Dictionary, Severity};
 use kgraph::error::{Error, Result};
-use kgraph::export::{self, EdgeSelection, ExportOptions, Format};
+use kgraph::export::{self, ColourBy, EdgeSelection, ExportOptions, Format, SizeBy};
 use kgraph::graph::{KnowledgeGraph, Window};
 use kgraph::pipeline::{BuildOptions, Pipeline};
 use kgraph::relations::{Relation, RuleSet};
@@ -163,6 +163,52 @@ struct BuildArgs {
     /// Write CSV cells starting with = + - @ as they are, without the protective quote.
     #[arg(long)]
     no_formula_guard: bool,
+    /// What node size follows in DOT and pictures.
+    #[arg(long, value_enum, default_value_t = SizeArg::Mentions)]
+    size_by: SizeArg,
+    /// What node colour follows in DOT and pictures.
+    #[arg(long = "colour-by", alias = "color-by", value_enum, default_value_t = ColourArg::Type)]
+    colour_by: ColourArg,
+    /// The Graphviz engine that lays out .svg, .png and .pdf outputs.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Sfdp)]
+    layout: LayoutArg,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum SizeArg {
+    Mentions,
+    Pagerank,
+    Degree,
+    Betweenness,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ColourArg {
+    Type,
+    Community,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum LayoutArg {
+    Sfdp,
+    Neato,
+    Fdp,
+    Dot,
+    Circo,
+    Twopi,
+}
+
+impl LayoutArg {
+    fn command(self) -> &'static str {
+        match self {
+            LayoutArg::Sfdp => "sfdp",
+            LayoutArg::Neato => "neato",
+            LayoutArg::Fdp => "fdp",
+            LayoutArg::Dot => "dot",
+            LayoutArg::Circo => "circo",
+            LayoutArg::Twopi => "twopi",
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -259,11 +305,17 @@ enum Target {
     Stdout(Format),
     File(PathBuf, Format),
     CsvDir(PathBuf),
+    /// A picture rendered by Graphviz: the path and Graphviz's output format (svg, png, pdf).
+    Picture(PathBuf, &'static str),
 }
+
+/// Picture formats Graphviz renders, by file extension.
+const PICTURES: &[&str] = &["svg", "png", "pdf"];
 
 /// The validated configuration of `build`.
 struct BuildConfig {
     split_periods: bool,
+    layout: LayoutArg,
     inputs: Vec<Input>,
     read: ReadOptions,
     dict: DictArgs,
@@ -404,7 +456,18 @@ fn configure_build(args: BuildArgs) -> Result<BuildConfig> {
         export: ExportOptions {
             edges,
             csv_formula_guard: !args.no_formula_guard,
+            size_by: match args.size_by {
+                SizeArg::Mentions => SizeBy::Mentions,
+                SizeArg::Pagerank => SizeBy::Pagerank,
+                SizeArg::Degree => SizeBy::Degree,
+                SizeArg::Betweenness => SizeBy::Betweenness,
+            },
+            colour_by: match args.colour_by {
+                ColourArg::Type => ColourBy::Type,
+                ColourArg::Community => ColourBy::Community,
+            },
         },
+        layout: args.layout,
         quiet: args.read.quiet,
     })
 }
@@ -420,6 +483,13 @@ fn target_for(path: &Path, fallback: Option<Format>) -> Result<Target> {
     }
     if let Some(f) = Format::from_extension(path) {
         return Ok(Target::File(path.to_path_buf(), f));
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if let Some(p) = PICTURES.iter().find(|p| ext.as_deref() == Some(**p)) {
+        return Ok(Target::Picture(path.to_path_buf(), p));
     }
     if path.is_dir() || path.extension().is_none() {
         return Ok(match fallback {
@@ -697,15 +767,17 @@ fn build(cfg: BuildConfig) -> Result<()> {
     }
     let mut written = Vec::new();
     for t in &cfg.targets {
-        write_target(t, &graph, &cfg.export)?;
+        write_target(t, &graph, &cfg.export, cfg.layout)?;
         written.push(match t {
             Target::Stdout(_) => "stdout".to_string(),
-            Target::File(p, _) | Target::CsvDir(p) => p.display().to_string(),
+            Target::File(p, _) | Target::CsvDir(p) | Target::Picture(p, _) => {
+                p.display().to_string()
+            }
         });
         if let (true, Some(by)) = (cfg.split_periods, cfg.build.by) {
             for (start, slice) in &slices {
                 let period = period_target(t, &by.label(*start));
-                write_target(&period, slice, &cfg.export)?;
+                write_target(&period, slice, &cfg.export, cfg.layout)?;
             }
             if !slices.is_empty() {
                 written.push(format!("{} {} slice(s)", slices.len(), by.name()));
@@ -729,28 +801,91 @@ fn build(cfg: BuildConfig) -> Result<()> {
     Ok(())
 }
 
+/// Draws the graph with Graphviz: the DOT output piped through the layout engine.
+fn render(
+    graph: &KnowledgeGraph,
+    opts: &ExportOptions,
+    layout: LayoutArg,
+    format: &str,
+) -> io::Result<Vec<u8>> {
+    use std::process::{Command, Stdio};
+    let mut dot = Vec::new();
+    export::dot::write_dot(graph, opts, &mut dot)?;
+    let engine = layout.command();
+    let mut child = Command::new(engine)
+        .arg(format!("-T{format}"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            if e.kind() == io::ErrorKind::NotFound {
+                io::Error::new(
+                    e.kind(),
+                    format!(
+                        "Graphviz's {engine} is not on PATH: install Graphviz (apt-get install graphviz, \
+                         brew install graphviz), or write a .dot file and render it elsewhere"
+                    ),
+                )
+            } else {
+                e
+            }
+        })?;
+    let mut stdin = child.stdin.take().expect("stdin was piped");
+    // Write from another thread so that a large drawing cannot fill both pipes at once.
+    let writer = std::thread::spawn(move || stdin.write_all(&dot));
+    let out = child.wait_with_output()?;
+    writer
+        .join()
+        .map_err(|_| io::Error::other("the thread feeding Graphviz panicked"))??;
+    if !out.status.success() {
+        let why = String::from_utf8_lossy(&out.stderr);
+        return Err(io::Error::other(format!(
+            "{engine} failed: {}",
+            why.lines().next().unwrap_or("no message")
+        )));
+    }
+    Ok(out.stdout)
+}
+
 /// Where one period's slice of an output goes: `graph.graphml` becomes
 /// `graph.2019-07.graphml`, and a CSV directory gets a subdirectory per period.
 fn period_target(t: &Target, label: &str) -> Target {
     match t {
         Target::Stdout(f) => Target::Stdout(*f),
         Target::CsvDir(dir) => Target::CsvDir(dir.join(label)),
-        Target::File(path, f) => {
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let name = match path.extension() {
-                Some(ext) => format!("{stem}.{label}.{}", ext.to_string_lossy()),
-                None => format!("{stem}.{label}"),
-            };
-            Target::File(path.with_file_name(name), *f)
-        }
+        Target::File(path, f) => Target::File(labelled(path, label), *f),
+        Target::Picture(path, f) => Target::Picture(labelled(path, label), f),
     }
 }
 
-fn write_target(t: &Target, graph: &KnowledgeGraph, opts: &ExportOptions) -> Result<()> {
+/// `graph.graphml` with a label: `graph.LABEL.graphml`.
+fn labelled(path: &Path, label: &str) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}.{label}.{}", ext.to_string_lossy()),
+        None => format!("{stem}.{label}"),
+    };
+    path.with_file_name(name)
+}
+
+fn write_target(
+    t: &Target,
+    graph: &KnowledgeGraph,
+    opts: &ExportOptions,
+    layout: LayoutArg,
+) -> Result<()> {
     match t {
+        Target::Picture(path, format) => {
+            let picture = render(graph, opts, layout, format).map_err(|e| Error::Output {
+                what: path.display().to_string(),
+                source: e,
+            })?;
+            write_file(path, |w| w.write_all(&picture))
+        }
         Target::Stdout(format) => {
             let stdout = io::stdout();
             let mut w = BufWriter::new(stdout.lock());

@@ -28,7 +28,8 @@
 use std::io::{self, Write};
 
 use super::{
-    ExportOptions, attribute_names, format_finite, format_float, selected_edges, unique_names,
+    ColourBy, ExportOptions, SizeBy, attribute_names, format_finite, format_float, selected_edges,
+    unique_names,
 };
 use crate::graph::{Edge, EdgeKind, KnowledgeGraph, Node};
 
@@ -41,6 +42,10 @@ pub fn write_dot<W: io::Write>(g: &KnowledgeGraph, opts: &ExportOptions, w: W) -
     let mut w = io::BufWriter::new(w);
     let edges: Vec<(&Node, &Node, &Edge)> = selected_edges(g, opts).collect();
     let max_mentions = g.nodes().map(|n| n.mentions).max().unwrap_or(0);
+    let max_size = g
+        .nodes()
+        .map(|n| size_value(n, opts.size_by))
+        .fold(0.0, f64::max);
     let max_weight = |kind: EdgeKind| {
         edges
             .iter()
@@ -101,7 +106,18 @@ pub fn write_dot<W: io::Write>(g: &KnowledgeGraph, opts: &ExportOptions, w: W) -
     // Names are compared as Graphviz will see them, so two cannot meet once quoted.
     let dot_names = unique_names(&names, &[], |s| format!("attr_{}", clean(s)));
     for n in g.nodes() {
-        write_node(&mut w, n, max_mentions, &names, &dot_names)?;
+        let fontsize = match opts.size_by {
+            SizeBy::Mentions => 10.0 + 12.0 * log_share(n.mentions, max_mentions),
+            _ if max_size > 0.0 => 10.0 + 14.0 * (size_value(n, opts.size_by) / max_size).sqrt(),
+            _ => 10.0,
+        };
+        let fill = match (opts.colour_by, n.metrics) {
+            (ColourBy::Community, Some(m)) => {
+                COMMUNITY_COLOURS[m.community % COMMUNITY_COLOURS.len()]
+            }
+            _ => type_style(&n.kind).2,
+        };
+        write_node(&mut w, n, fontsize, fill, &names, &dot_names)?;
     }
     for (s, t, e) in edges {
         let max = match e.kind {
@@ -155,6 +171,24 @@ fn clean(s: &str) -> String {
 
 /// The shape, extra style and fill colour for an entity type (ColorBrewer Set3, light
 /// enough for black text).
+/// Fill colours for communities (ColorBrewer Set3, then Pastel1), cycled.
+const COMMUNITY_COLOURS: &[&str] = &[
+    "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5",
+    "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f", "#fbb4ae", "#b3cde3", "#decbe4", "#fed9a6",
+];
+
+/// The value a node is sized by; 0 when the graph was not analysed.
+fn size_value(n: &Node, by: SizeBy) -> f64 {
+    let m = n.metrics;
+    let v = match by {
+        SizeBy::Mentions => n.mentions as f64,
+        SizeBy::Pagerank => m.map_or(0.0, |m| m.pagerank),
+        SizeBy::Degree => m.map_or(0.0, |m| m.degree as f64),
+        SizeBy::Betweenness => m.map_or(0.0, |m| m.betweenness),
+    };
+    if v.is_finite() { v.max(0.0) } else { 0.0 }
+}
+
 fn type_style(kind: &str) -> (&'static str, &'static str, &'static str) {
     match kind {
         "country" => ("box", "filled,rounded", "#8dd3c7"),
@@ -192,12 +226,12 @@ fn round2(x: f64) -> String {
 fn write_node<W: Write>(
     w: &mut W,
     n: &Node,
-    max_mentions: u64,
+    fontsize: f64,
+    fill: &str,
     names: &[&str],
     dot_names: &[String],
 ) -> io::Result<()> {
-    let (shape, style, fill) = type_style(&n.kind);
-    let fontsize = 10.0 + 12.0 * log_share(n.mentions, max_mentions);
+    let (shape, style, _) = type_style(&n.kind);
     let mut tooltip = format!(
         "{}\n{} ({})\n{} mentions in {} documents",
         n.label, n.kind, n.id, n.mentions, n.documents

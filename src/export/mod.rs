@@ -22,6 +22,7 @@ use crate::graph::{Edge, KnowledgeGraph, Node};
 pub mod csv;
 pub mod dot;
 pub mod graphml;
+pub mod stats;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -96,6 +97,10 @@ pub struct ExportOptions {
     /// Neutralise CSV text cells that a spreadsheet would run as a formula (OWASP: prefix a
     /// `'` to cells starting with `=`, `+`, `-`, `@`, tab or carriage return).
     pub csv_formula_guard: bool,
+    /// What a drawn node's size follows (DOT and pictures).
+    pub size_by: SizeBy,
+    /// What a drawn node's colour follows (DOT and pictures).
+    pub colour_by: ColourBy,
 }
 
 impl Default for ExportOptions {
@@ -103,8 +108,34 @@ impl Default for ExportOptions {
         ExportOptions {
             edges: EdgeSelection::All,
             csv_formula_guard: true,
+            size_by: SizeBy::Mentions,
+            colour_by: ColourBy::Type,
         }
     }
+}
+
+/// The node metric a drawing sizes nodes by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SizeBy {
+    /// Mentions (log scale): how much the corpus talks about the entity.
+    #[default]
+    Mentions,
+    /// PageRank: how central the entity is.
+    Pagerank,
+    /// Degree: how many entities it co-occurs with.
+    Degree,
+    /// Betweenness: how much it bridges groups.
+    Betweenness,
+}
+
+/// What a drawing colours nodes by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColourBy {
+    /// The entity type.
+    #[default]
+    Type,
+    /// The community found by modularity (falls back to the type when not analysed).
+    Community,
 }
 
 /// Writes `g` in a single-file format to `w`.
