@@ -3,6 +3,7 @@
 //! to rewrite them), and hands outputs to their real readers (see `readers`).
 
 mod readers;
+mod relation_quality;
 
 use std::fs;
 use std::path::{Path, PathBuf};
