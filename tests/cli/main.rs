@@ -4,6 +4,7 @@
 
 mod quality;
 mod readers;
+mod relation_quality;
 
 use std::fs;
 use std::path::{Path, PathBuf};
