@@ -28,7 +28,8 @@
 use std::io::{self, Write};
 
 use super::{
-    ExportOptions, attribute_names, format_finite, format_float, selected_edges, unique_names,
+    ExportOptions, attribute_names, format_finite, format_float, selected_edges, type_rgb,
+    unique_names,
 };
 use crate::graph::{Edge, EdgeKind, KnowledgeGraph, Node};
 
@@ -153,18 +154,20 @@ fn clean(s: &str) -> String {
     out
 }
 
-/// The shape, extra style and fill colour for an entity type (ColorBrewer Set3, light
-/// enough for black text).
-fn type_style(kind: &str) -> (&'static str, &'static str, &'static str) {
-    match kind {
-        "country" => ("box", "filled,rounded", "#8dd3c7"),
-        "person" => ("ellipse", "filled", "#ffffb3"),
-        "agreement" => ("note", "filled", "#bebada"),
-        "event" => ("hexagon", "filled", "#fb8072"),
-        "organisation" => ("octagon", "filled", "#80b1d3"),
-        "place" => ("house", "filled", "#fdb462"),
-        _ => ("ellipse", "filled", "#d9d9d9"),
-    }
+/// The shape, extra style and fill colour for an entity type (the colour from
+/// [`type_rgb`], shared with the other formats).
+fn type_style(kind: &str) -> (&'static str, &'static str, String) {
+    let (shape, style) = match kind {
+        "country" => ("box", "filled,rounded"),
+        "person" => ("ellipse", "filled"),
+        "agreement" => ("note", "filled"),
+        "event" => ("hexagon", "filled"),
+        "organisation" => ("octagon", "filled"),
+        "place" => ("house", "filled"),
+        _ => ("ellipse", "filled"),
+    };
+    let (r, g, b) = type_rgb(kind);
+    (shape, style, format!("#{r:02x}{g:02x}{b:02x}"))
 }
 
 /// `ln(1 + value) / ln(1 + max)`, in [0, 1]; 0 when there is nothing to scale against.
@@ -210,7 +213,7 @@ fn write_node<W: Write>(
         ("tooltip", tooltip),
         ("shape", shape.to_string()),
         ("style", style.to_string()),
-        ("fillcolor", fill.to_string()),
+        ("fillcolor", fill),
         ("fontsize", round2(fontsize)),
         ("type", n.kind.clone()),
         ("mentions", n.mentions.to_string()),
