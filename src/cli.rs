@@ -34,7 +34,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Build the graph from articles and write it as DOT, GraphML or CSV.
+    /// Build the graph from articles and write it as DOT, GraphML, GEXF, JSON or CSV.
     ///
     /// Example: kgraph build seeds -o out/seeds.graphml -o out/seeds.dot -o out/csv
     Build(BuildArgs),
@@ -150,8 +150,9 @@ struct BuildArgs {
     /// csv/2019-07/).
     #[arg(long, requires = "by")]
     split_periods: bool,
-    /// Output, repeatable: .dot/.gv (Graphviz), .graphml (Gephi), or a directory (or a path
-    /// without extension) for nodes.csv, edges.csv and mentions.csv; - for stdout.
+    /// Output, repeatable: .dot/.gv (Graphviz), .graphml (Gephi, NetworkX), .gexf (Gephi, with
+    /// time spells), .json (node-link, for NetworkX and D3), or a directory (or a path without
+    /// extension) for nodes.csv, edges.csv and mentions.csv; - for stdout.
     #[arg(short, long = "output", value_name = "PATH")]
     outputs: Vec<PathBuf>,
     /// Format for - or a path without a known extension.
@@ -277,6 +278,8 @@ enum ByArg {
 enum FormatArg {
     Dot,
     Graphml,
+    Gexf,
+    Json,
     Csv,
 }
 
@@ -400,6 +403,8 @@ fn configure_build(args: BuildArgs) -> Result<BuildConfig> {
     let fallback = args.format.map(|f| match f {
         FormatArg::Dot => Format::Dot,
         FormatArg::Graphml => Format::Graphml,
+        FormatArg::Gexf => Format::Gexf,
+        FormatArg::Json => Format::Json,
         FormatArg::Csv => Format::Csv,
     });
     let mut targets = Vec::new();
@@ -508,7 +513,7 @@ fn target_for(path: &Path, fallback: Option<Format>) -> Result<Target> {
         Some(Format::Csv) => Ok(Target::CsvDir(path.to_path_buf())),
         Some(f) => Ok(Target::File(path.to_path_buf(), f)),
         None => Err(Error::Config(format!(
-            "{}: unknown output format: use .dot, .gv or .graphml, a directory for CSV, or --format",
+            "{}: unknown output format: use .dot, .gv, .graphml, .gexf or .json, a directory for CSV, or --format",
             path.display()
         ))),
     }

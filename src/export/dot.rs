@@ -29,7 +29,7 @@ use std::io::{self, Write};
 
 use super::{
     ColourBy, ExportOptions, SizeBy, attribute_names, format_finite, format_float, selected_edges,
-    unique_names,
+    type_rgb, unique_names,
 };
 use crate::graph::{Edge, EdgeKind, KnowledgeGraph, Node};
 
@@ -113,11 +113,11 @@ pub fn write_dot<W: io::Write>(g: &KnowledgeGraph, opts: &ExportOptions, w: W) -
         };
         let fill = match (opts.colour_by, n.metrics) {
             (ColourBy::Community, Some(m)) => {
-                COMMUNITY_COLOURS[m.community % COMMUNITY_COLOURS.len()]
+                COMMUNITY_COLOURS[m.community % COMMUNITY_COLOURS.len()].to_string()
             }
             _ => type_style(&n.kind).2,
         };
-        write_node(&mut w, n, fontsize, fill, &names, &dot_names)?;
+        write_node(&mut w, n, fontsize, &fill, &names, &dot_names)?;
     }
     for (s, t, e) in edges {
         let max = match e.kind {
@@ -169,8 +169,6 @@ fn clean(s: &str) -> String {
     out
 }
 
-/// The shape, extra style and fill colour for an entity type (ColorBrewer Set3, light
-/// enough for black text).
 /// Fill colours for communities (ColorBrewer Set3, then Pastel1), cycled.
 const COMMUNITY_COLOURS: &[&str] = &[
     "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5",
@@ -189,16 +187,20 @@ fn size_value(n: &Node, by: SizeBy) -> f64 {
     if v.is_finite() { v.max(0.0) } else { 0.0 }
 }
 
-fn type_style(kind: &str) -> (&'static str, &'static str, &'static str) {
-    match kind {
-        "country" => ("box", "filled,rounded", "#8dd3c7"),
-        "person" => ("ellipse", "filled", "#ffffb3"),
-        "agreement" => ("note", "filled", "#bebada"),
-        "event" => ("hexagon", "filled", "#fb8072"),
-        "organisation" => ("octagon", "filled", "#80b1d3"),
-        "place" => ("house", "filled", "#fdb462"),
-        _ => ("ellipse", "filled", "#d9d9d9"),
-    }
+/// The shape, extra style and fill colour for an entity type (the colour from
+/// [`type_rgb`], shared with the other formats).
+fn type_style(kind: &str) -> (&'static str, &'static str, String) {
+    let (shape, style) = match kind {
+        "country" => ("box", "filled,rounded"),
+        "person" => ("ellipse", "filled"),
+        "agreement" => ("note", "filled"),
+        "event" => ("hexagon", "filled"),
+        "organisation" => ("octagon", "filled"),
+        "place" => ("house", "filled"),
+        _ => ("ellipse", "filled"),
+    };
+    let (r, g, b) = type_rgb(kind);
+    (shape, style, format!("#{r:02x}{g:02x}{b:02x}"))
 }
 
 /// `ln(1 + value) / ln(1 + max)`, in [0, 1]; 0 when there is nothing to scale against.

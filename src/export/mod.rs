@@ -3,11 +3,11 @@
 //!
 //! This module owns the closed [`Format`] enum, the options shared by the writers, the
 //! [`write()`] dispatcher and the few helpers every format shares (number formatting, the
-//! edge selection, the names of dictionary attributes). The writers read a finished
-//! [`crate::graph::KnowledgeGraph`] and never change it; they walk nodes and edges in the
-//! graph's order, so the same graph always gives the same bytes. Escaping belongs to each
-//! format's module ([`dot`], [`graphml`], [`csv`]). Choosing file names and writing them
-//! atomically is the caller's job.
+//! edge selection, the names of dictionary attributes, the colour of each entity type). The
+//! writers read a finished [`crate::graph::KnowledgeGraph`] and never change it; they walk
+//! nodes and edges in the graph's order, so the same graph always gives the same bytes. Escaping belongs to each
+//! format's module ([`dot`], [`graphml`], [`gexf`], [`json`], [`csv`]). Choosing file names
+//! and writing them atomically is the caller's job.
 //!
 //! Floating-point numbers are written the same way in every format: Rust's shortest
 //! representation that reads back to the same value (`0.5`, `2.584962500721156`, `1`),
@@ -21,7 +21,9 @@ use crate::graph::{Edge, KnowledgeGraph, Node};
 
 pub mod csv;
 pub mod dot;
+pub mod gexf;
 pub mod graphml;
+pub mod json;
 pub mod stats;
 
 /// An output format.
@@ -31,6 +33,10 @@ pub enum Format {
     Dot,
     /// GraphML, as read by Gephi, NetworkX, igraph and yEd.
     Graphml,
+    /// GEXF 1.3, Gephi's own format, with time spells from the document dates.
+    Gexf,
+    /// Node-link JSON, as read by NetworkX's `node_link_graph` and D3.
+    Json,
     /// `nodes.csv`, `edges.csv` and `mentions.csv` in a directory.
     Csv,
 }
@@ -41,6 +47,8 @@ impl Format {
         match s.to_ascii_lowercase().as_str() {
             "dot" | "gv" => Some(Format::Dot),
             "graphml" => Some(Format::Graphml),
+            "gexf" => Some(Format::Gexf),
+            "json" => Some(Format::Json),
             "csv" => Some(Format::Csv),
             _ => None,
         }
@@ -51,6 +59,8 @@ impl Format {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "dot" | "gv" => Some(Format::Dot),
             "graphml" => Some(Format::Graphml),
+            "gexf" => Some(Format::Gexf),
+            "json" => Some(Format::Json),
             _ => None,
         }
     }
@@ -60,6 +70,8 @@ impl Format {
         match self {
             Format::Dot => "dot",
             Format::Graphml => "graphml",
+            Format::Gexf => "gexf",
+            Format::Json => "json",
             Format::Csv => "csv",
         }
     }
@@ -140,7 +152,8 @@ pub enum ColourBy {
 
 /// Writes `g` in a single-file format to `w`.
 ///
-/// [`Format::Dot`] and [`Format::Graphml`] are written here; [`Format::Csv`] is a directory of
+/// [`Format::Dot`], [`Format::Graphml`], [`Format::Gexf`] and [`Format::Json`] are written
+/// here; [`Format::Csv`] is a directory of
 /// three files, which the caller writes with [`csv::write_nodes`], [`csv::write_edges`] and
 /// [`csv::MentionsWriter`], so asking for it here is an [`io::ErrorKind::InvalidInput`] error.
 pub fn write<W: io::Write>(
@@ -152,6 +165,8 @@ pub fn write<W: io::Write>(
     match format {
         Format::Dot => dot::write_dot(g, opts, w),
         Format::Graphml => graphml::write_graphml(g, opts, w),
+        Format::Gexf => gexf::write_gexf(g, opts, w),
+        Format::Json => json::write_json(g, opts, w),
         Format::Csv => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "csv output is a directory of three files: write it with export::csv",
@@ -191,6 +206,21 @@ pub(crate) fn selected_edges<'g>(
     let selection = opts.edges;
     g.edges()
         .filter(move |(_, _, e)| selection.includes(e.kind))
+}
+
+/// The colour of an entity type, as red, green and blue: ColorBrewer Set3, light enough for
+/// black text, and grey for any type not listed. The DOT fill colours and the GEXF node
+/// colours are the same, so a drawing and a Gephi view of one graph match.
+pub(crate) fn type_rgb(kind: &str) -> (u8, u8, u8) {
+    match kind {
+        "country" => (0x8d, 0xd3, 0xc7),
+        "person" => (0xff, 0xff, 0xb3),
+        "agreement" => (0xbe, 0xba, 0xda),
+        "event" => (0xfb, 0x80, 0x72),
+        "organisation" => (0x80, 0xb1, 0xd3),
+        "place" => (0xfd, 0xb4, 0x62),
+        _ => (0xd9, 0xd9, 0xd9),
+    }
 }
 
 /// Every dictionary attribute name found on a node, sorted (by bytes) and without repeats.
@@ -266,6 +296,40 @@ mod tests {
         let mut graphml = Vec::new();
         write(Format::Graphml, &g, &ExportOptions::default(), &mut graphml).unwrap();
         assert!(graphml.starts_with(b"<?xml "));
+        let mut gexf = Vec::new();
+        write(Format::Gexf, &g, &ExportOptions::default(), &mut gexf).unwrap();
+        assert!(gexf.starts_with(b"<?xml ") && gexf.ends_with(b"</gexf>\n"));
+        let mut json = Vec::new();
+        write(Format::Json, &g, &ExportOptions::default(), &mut json).unwrap();
+        assert!(json.starts_with(b"{") && json.ends_with(b"}\n"));
+    }
+
+    #[test]
+    fn format_names_and_extensions() {
+        use std::path::Path;
+        for (name, format) in [
+            ("gexf", Format::Gexf),
+            ("JSON", Format::Json),
+            ("graphml", Format::Graphml),
+        ] {
+            assert_eq!(Format::parse(name), Some(format));
+            assert_eq!(Format::parse(format.name()), Some(format));
+        }
+        assert_eq!(
+            Format::from_extension(Path::new("out/g.GEXF")),
+            Some(Format::Gexf)
+        );
+        assert_eq!(
+            Format::from_extension(Path::new("g.json")),
+            Some(Format::Json)
+        );
+        assert_eq!(Format::from_extension(Path::new("g.jsonl")), None);
+    }
+
+    #[test]
+    fn type_colours_are_the_dot_fill_colours() {
+        assert_eq!(type_rgb("country"), (141, 211, 199));
+        assert_eq!(type_rgb("treaty-body"), (217, 217, 217));
     }
 }
 

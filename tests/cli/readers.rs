@@ -704,3 +704,288 @@ print(dp, db, dw, dd, dq)
     assert_eq!(v.len(), 5, "unexpected output from NetworkX: {text}");
     Ok([v[0], v[1], v[2], v[3], v[4]])
 }
+
+// ---------------------------------------------------------------------------------------
+// GEXF and node-link JSON: the helpers, then tests that hand the library's output to them.
+
+/// The GEXF 1.3 RELAX NG schema the GEXF outputs must validate against: `gexf.rng`, which
+/// includes `viz.rng` and `dynamics.rng`, copied from the public repository gephi/gexf
+/// (`specs/1.3/`) into `tests/data/schemas/gexf-1.3/`. The RELAX NG files are used rather
+/// than the published XSDs, which reject valid `viz:` elements.
+pub fn gexf_schema() -> PathBuf {
+    repo_root().join("tests/data/schemas/gexf-1.3/gexf.rng")
+}
+
+/// Validates a GEXF file with `xmllint --nonet --noout --relaxng` against the copy of the
+/// GEXF 1.3 schema; panics with xmllint's report when the file is invalid.
+pub fn gexf_valid(path: &Path) -> Result<(), Skip> {
+    let schema = gexf_schema();
+    assert!(schema.is_file(), "{} is missing", schema.display());
+    let out = run(
+        Command::new("xmllint")
+            .args(["--nonet", "--noout", "--relaxng"])
+            .arg(&schema)
+            .arg(path),
+        "xmllint",
+    )?;
+    assert!(
+        out.status.success(),
+        "{} is not valid GEXF 1.3: {}",
+        path.display(),
+        describe(&out)
+    );
+    Ok(())
+}
+
+/// What NetworkX's `read_gexf` is asked to do with a GEXF file: read it as it is. It raises
+/// on a mixed graph (a `type="directed"` edge in a graph that is not declared directed),
+/// so for such a file, and only then, the `type` attributes are dropped and the file read
+/// again as undirected, so that every edge still counts; the `kind` value keeps the
+/// direction. It checks what NetworkX kept: a label, an r, g, b colour and a size on every
+/// node, a float `weight` above 0 and a `kind` on every edge, typed counts, a graph as
+/// directed as `defaultedgetype` says, and in a dynamic graph a date on every dated element.
+const NETWORKX_GEXF_SCRIPT: &str = r#"
+import io, sys
+import xml.etree.ElementTree as ET
+import networkx as nx
+
+path = sys.argv[1]
+NS = "{http://gexf.net/1.3}"
+ET.register_namespace("", NS[1:-1])
+ET.register_namespace("viz", "http://gexf.net/1.3/viz")
+root = ET.parse(path).getroot()
+graph = root.find(NS + "graph")
+edges = list(root.iter(NS + "edge"))
+try:
+    g = nx.read_gexf(path)
+except nx.NetworkXError as e:
+    mixed = graph.get("defaultedgetype") is None and any(
+        x.get("type") == "directed" for x in edges
+    )
+    if not mixed or "Directed edge found in undirected graph" not in str(e):
+        raise
+    for x in edges:
+        x.attrib.pop("type", None)
+    g = nx.read_gexf(io.BytesIO(ET.tostring(root, encoding="utf-8")))
+assert g.is_directed() == (graph.get("defaultedgetype") == "directed"), "direction"
+dynamic = graph.get("mode") == "dynamic"
+for n, d in g.nodes(data=True):
+    assert isinstance(d.get("label"), str), f"node {n!r} has no label: {d!r}"
+    assert isinstance(d.get("type"), str), f"node {n!r} has no type: {d!r}"
+    assert isinstance(d.get("mentions"), int), f"node {n!r}: {d!r}"
+    color = d["viz"]["color"]
+    assert all(0 <= color[c] <= 255 for c in "rgb"), f"node {n!r}: {color!r}"
+    assert d["viz"]["size"] > 0, f"node {n!r}: {d!r}"
+    if "pagerank" in d:
+        assert isinstance(d["pagerank"], float) and isinstance(d["community"], int), d
+    assert dynamic or ("start" not in d and "end" not in d), f"node {n!r}: {d!r}"
+for u, v, d in g.edges(data=True):
+    w = d.get("weight")
+    assert isinstance(w, float) and w > 0, f"edge {u!r}-{v!r} has weight {w!r}"
+    assert d.get("kind") in ("cooccurrence", "relation"), f"edge {u!r}-{v!r}: {d!r}"
+    assert isinstance(d.get("count"), int), f"edge {u!r}-{v!r}: {d!r}"
+    if d["kind"] == "relation":
+        assert isinstance(d.get("negated"), bool) and d.get("label") == d.get("relation"), d
+print(g.number_of_nodes(), g.number_of_edges())
+"#;
+
+/// Runs a Python script that prints two counts, and returns them.
+fn python_counts(script: &str, path: &Path, what: &str) -> Result<(usize, usize), Skip> {
+    python_has("networkx")?;
+    let out = run(
+        Command::new("python3").args(["-c", script]).arg(path),
+        "python3",
+    )?;
+    assert!(
+        out.status.success(),
+        "{what} could not read {}: {}",
+        path.display(),
+        describe(&out)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let counts: Vec<usize> = text
+        .split_whitespace()
+        .map(|n| n.parse().expect("a count"))
+        .collect();
+    assert_eq!(counts.len(), 2, "unexpected output from {what}: {text}");
+    Ok((counts[0], counts[1]))
+}
+
+/// Reads a GEXF file with NetworkX's `read_gexf` (see [`NETWORKX_GEXF_SCRIPT`]) and returns
+/// its node and edge counts.
+pub fn networkx_gexf_counts(path: &Path) -> Result<(usize, usize), Skip> {
+    python_counts(NETWORKX_GEXF_SCRIPT, path, "NetworkX's read_gexf")
+}
+
+/// Loads a node-link JSON file with Python's `json` module and builds the graph with
+/// `networkx.node_link_graph(data, edges="edges")`, the NetworkX 3.4+ spelling. Checks that
+/// the graph is as directed and as multi as the file says, that every edge joins two listed
+/// nodes by id (which D3's `forceLink().id(d => d.id)` needs), that a multigraph's edges
+/// kept their keys, and the types NetworkX holds: a string label and type and a dictionary
+/// of attributes on every node, an integer weight above 0, a boolean `directed` and a kind
+/// on every edge.
+const NETWORKX_JSON_SCRIPT: &str = r#"
+import json, sys
+import networkx as nx
+
+with open(sys.argv[1], encoding="utf-8") as f:
+    data = json.load(f)
+g = nx.node_link_graph(data, edges="edges")
+assert g.is_directed() == data["directed"], "direction"
+assert g.is_multigraph() == data["multigraph"], "multigraph"
+ids = {n["id"] for n in data["nodes"]}
+assert len(ids) == len(data["nodes"]), "node ids repeat"
+for e in data["edges"]:
+    assert e["source"] in ids and e["target"] in ids, f"edge to an unknown node: {e!r}"
+for n, d in g.nodes(data=True):
+    assert isinstance(d.get("label"), str), f"node {n!r} has no label: {d!r}"
+    assert isinstance(d.get("type"), str), f"node {n!r} has no type: {d!r}"
+    assert isinstance(d.get("attributes"), dict), f"node {n!r}: {d!r}"
+    if "pagerank" in d:
+        assert isinstance(d["pagerank"], float) and isinstance(d["community"], int), d
+edges = g.edges(keys=True, data=True) if g.is_multigraph() else g.edges(data=True)
+for *ends, d in edges:
+    if g.is_multigraph():
+        assert isinstance(ends[2], str) and ends[2].startswith("e"), f"edge key {ends!r}"
+    w = d.get("weight")
+    assert isinstance(w, int) and w > 0, f"edge {ends!r} has weight {w!r}"
+    assert d.get("kind") in ("cooccurrence", "relation"), f"edge {ends!r}: {d!r}"
+    assert d.get("directed") == (d["kind"] == "relation"), f"edge {ends!r}: {d!r}"
+print(g.number_of_nodes(), g.number_of_edges())
+"#;
+
+/// Reads a node-link JSON file with `json.load` and NetworkX's `node_link_graph` (see
+/// [`NETWORKX_JSON_SCRIPT`]) and returns its node and edge counts.
+pub fn networkx_json_counts(path: &Path) -> Result<(usize, usize), Skip> {
+    python_counts(NETWORKX_JSON_SCRIPT, path, "NetworkX's node_link_graph")
+}
+
+/// The three selections, with a file-name stem each.
+const SELECTIONS: [(&str, EdgeSelection); 3] = [
+    ("all", EdgeSelection::All),
+    ("cooccurrence", EdgeSelection::Cooccurrence),
+    ("relations", EdgeSelection::Relations),
+];
+
+/// The newsroom graph with its metrics computed, as `kgraph build` writes it.
+fn analysed_newsroom_graph() -> KnowledgeGraph {
+    let mut g = newsroom_graph();
+    kgraph::analysis::annotate(&mut g, &kgraph::analysis::AnalysisOptions::default());
+    g
+}
+
+#[test]
+fn gexf_of_every_selection_is_valid_against_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    for (graph, g) in [
+        ("hostile", hostile_graph()),
+        ("newsroom", analysed_newsroom_graph()),
+    ] {
+        for (stem, selection) in SELECTIONS {
+            let path = write_file(dir.path(), &format!("{graph}.{stem}.gexf"), |f| {
+                kgraph::export::gexf::write_gexf(&g, &options(selection), f)
+            });
+            if gexf_valid(&path).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+#[test]
+fn networkx_reads_gexf_of_every_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    for (graph, g, expected) in [
+        ("hostile", hostile_graph(), [(6, 5), (6, 3), (6, 2)]),
+        (
+            "newsroom",
+            analysed_newsroom_graph(),
+            [(90, 192), (90, 160), (90, 32)],
+        ),
+    ] {
+        for ((stem, selection), expected) in SELECTIONS.into_iter().zip(expected) {
+            let name = format!("{graph}.{stem}.gexf");
+            let path = write_file(dir.path(), &name, |f| {
+                kgraph::export::gexf::write_gexf(&g, &options(selection), f)
+            });
+            match networkx_gexf_counts(&path) {
+                Ok(counts) => assert_eq!(counts, expected, "{name}"),
+                Err(_) => return,
+            }
+        }
+    }
+}
+
+#[test]
+fn networkx_reads_json_of_every_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    for (graph, g, expected) in [
+        ("hostile", hostile_graph(), [(6, 5), (6, 3), (6, 2)]),
+        (
+            "newsroom",
+            analysed_newsroom_graph(),
+            [(90, 192), (90, 160), (90, 32)],
+        ),
+    ] {
+        for ((stem, selection), expected) in SELECTIONS.into_iter().zip(expected) {
+            let name = format!("{graph}.{stem}.json");
+            let path = write_file(dir.path(), &name, |f| {
+                kgraph::export::json::write_json(&g, &options(selection), f)
+            });
+            match networkx_json_counts(&path) {
+                Ok(counts) => assert_eq!(counts, expected, "{name}"),
+                Err(_) => return,
+            }
+        }
+    }
+}
+
+#[test]
+fn gexf_and_json_keep_hostile_labels_exactly() {
+    // What NetworkX reads back is what the graph holds, less only what XML cannot carry.
+    let g = hostile_graph();
+    let dir = tempfile::tempdir().unwrap();
+    let gexf = write_file(dir.path(), "all.gexf", |f| {
+        kgraph::export::gexf::write_gexf(&g, &ExportOptions::default(), f)
+    });
+    let json = write_file(dir.path(), "all.json", |f| {
+        kgraph::export::json::write_json(&g, &ExportOptions::default(), f)
+    });
+    if python_has("networkx").is_err() {
+        return;
+    }
+    const SCRIPT: &str = r#"
+import io, json, sys
+import xml.etree.ElementTree as ET
+import networkx as nx
+root = ET.parse(sys.argv[1]).getroot()
+for e in root.iter("{http://gexf.net/1.3}edge"):
+    e.attrib.pop("type", None)
+gexf = nx.read_gexf(io.BytesIO(ET.tostring(root, encoding="utf-8")))
+with open(sys.argv[2], encoding="utf-8") as f:
+    link = nx.node_link_graph(json.load(f), edges="edges")
+print(json.dumps({"gexf": {n: d["label"] for n, d in gexf.nodes(data=True)},
+                  "json": {n: d["label"] for n, d in link.nodes(data=True)}}))
+"#;
+    let Ok(out) = run(
+        Command::new("python3")
+            .args(["-c", SCRIPT])
+            .arg(&gexf)
+            .arg(&json),
+        "python3",
+    ) else {
+        return;
+    };
+    assert!(out.status.success(), "{}", describe(&out));
+    let labels: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for n in g.nodes() {
+        assert_eq!(labels["json"][&n.id], n.label.as_str(), "{}", n.id);
+        // XML 1.0 cannot hold NUL, BEL and U+FFFE at all; everything else comes back.
+        let xml_label: String = n
+            .label
+            .chars()
+            .filter(|c| !matches!(c, '\u{0}' | '\u{7}' | '\u{FFFE}'))
+            .collect();
+        assert_eq!(labels["gexf"][&n.id], xml_label.as_str(), "{}", n.id);
+    }
+}
