@@ -45,10 +45,40 @@ enum Command {
     /// Check or export dictionaries.
     #[command(subcommand)]
     Dict(DictCommand),
+    /// Summarise a graph: top entities by each metric, communities, strongest edges.
+    ///
+    /// Example: kgraph stats seeds --top 10
+    Stats(StatsArgs),
     /// Show the sentences behind the edges between two entities (by id or any alias).
     ///
     /// Example: kgraph explain jp "South Korea" seeds
     Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+struct StatsArgs {
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    dict: DictArgs,
+    #[command(flatten)]
+    rules: RulesArgs,
+    /// The co-occurrence window.
+    #[arg(long, value_enum, default_value_t = WindowArg::Sentence)]
+    window: WindowArg,
+    /// How many entries in each ranking.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    top: usize,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = StatsFormat::Text)]
+    format: StatsFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum StatsFormat {
+    Text,
+    Csv,
+    Json,
 }
 
 #[derive(Args, Debug)]
@@ -366,6 +396,7 @@ fn run(cli: Cli) -> Result<i32> {
             dict_coverage(&read, &dict, limit).map(|()| 0)
         }
         Command::Explain(args) => explain(args).map(|()| 0),
+        Command::Stats(args) => stats(args).map(|()| 0),
     }
 }
 
@@ -1396,4 +1427,35 @@ fn dict_coverage(read_args: &ReadArgs, dict_args: &DictArgs, limit: usize) -> Re
         writeln!(out, "  {}\t{}\t{}", c.occurrences, c.documents, c.phrase).map_err(err)?;
     }
     out.flush().map_err(err)
+}
+
+fn stats(args: StatsArgs) -> Result<()> {
+    let inputs = inputs(&args.read)?;
+    let read = read_options(&args.read)?;
+    let dict = load_dictionary(&args.dict, true)?;
+    let options = BuildOptions {
+        window: window_of(args.window),
+        tag: TagOptions {
+            dedup_paragraphs: !args.read.keep_repeats,
+            drop_furniture: !args.read.keep_furniture,
+        },
+        ..BuildOptions::default()
+    };
+    let pipeline = Pipeline::with_rules(dict, load_rules(&args.rules)?, options)?;
+    let mut reader = Reader::open(&inputs, read)?;
+    let graph = pipeline.run(reader.by_ref(), |_, _, _| Ok(()))?;
+    report_reading(&reader, args.read.quiet);
+    let report = export::stats::Report::new(&graph, args.top);
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match args.format {
+        StatsFormat::Text => report.write_text(&mut out),
+        StatsFormat::Csv => report.write_csv(&mut out),
+        StatsFormat::Json => report.write_json(&mut out),
+    }
+    .and_then(|()| out.flush())
+    .map_err(|e| Error::Output {
+        what: "stdout".into(),
+        source: e,
+    })
 }

@@ -78,8 +78,11 @@ pub struct Report {
     pub relations: Vec<RankedEdge>,
 }
 
+/// Reads one metric from a node (`None` when the graph was not analysed).
+type Metric = fn(&Node) -> Option<f64>;
+
 /// The metrics a report ranks entities by, with how to read each from a node.
-const METRICS: &[(&str, fn(&Node) -> Option<f64>)] = &[
+const METRICS: &[(&str, Metric)] = &[
     ("mentions", |n| Some(n.mentions as f64)),
     ("documents", |n| Some(n.documents as f64)),
     ("degree", |n| n.metrics.map(|m| m.degree as f64)),

@@ -597,3 +597,61 @@ fn periods_give_intervals_and_one_graph_per_period() {
     ]);
     assert_eq!(o.status.code(), Some(2), "--split-periods needs --by");
 }
+
+#[test]
+fn stats_reports_rankings_and_communities() {
+    let o = run(&["stats", "seeds", "-q", "--top", "5"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("5 documents,"), "{out}");
+    for section in [
+        "Entities by type:",
+        "Top by pagerank:",
+        "Communities",
+        "Strongest co-occurrences",
+    ] {
+        assert!(out.contains(section), "{section} missing: {out}");
+    }
+    let o = run(&["stats", "seeds", "-q", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["totals"]["documents"], 5);
+    assert!(v["communities"].as_array().unwrap().len() > 1);
+    let o = run(&["stats", "seeds", "-q", "--format", "csv"]);
+    assert!(stdout(&o).starts_with("Section,Rank,Id,Label,Value\n"));
+}
+
+#[test]
+fn pictures_render_through_graphviz() {
+    let dir = tmp();
+    let svg = dir.path().join("g.svg");
+    let o = run(&[
+        "build",
+        "seeds",
+        "-q",
+        "--colour-by",
+        "community",
+        "--size-by",
+        "pagerank",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    if o.status.success() {
+        let text = fs::read_to_string(&svg).unwrap();
+        assert!(
+            text.contains("<svg") && text.contains("South Korea"),
+            "an SVG drawing of the seeds"
+        );
+    } else {
+        // Only a missing Graphviz may fail this, with a message that says what to install.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have Graphviz: {}",
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains("is not on PATH: install Graphviz"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
