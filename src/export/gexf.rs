@@ -47,11 +47,11 @@ use std::io::{self, Write};
 
 use super::graphml::{attr, text};
 use super::{
-    EdgeSelection, ExportOptions, attribute_names, format_finite, format_float, selected_edges,
-    type_rgb, unique_names,
+    EdgeSelection, ExportOptions, attribute_names, format_finite, format_float, type_rgb,
+    unique_names,
 };
 use crate::corpus::Date;
-use crate::graph::{Edge, EdgeKind, KnowledgeGraph, Node};
+use crate::graph::{Edge, EdgeKind, KnowledgeGraph, Node, Timeline};
 
 /// The titles of the built-in node attributes and the keys NetworkX's reader puts in a node's
 /// data, which a dictionary attribute must not take.
@@ -201,14 +201,36 @@ pub fn write_gexf<W: io::Write>(g: &KnowledgeGraph, opts: &ExportOptions, w: W) 
     write_attributes(&mut w, "edge", &edge_attributes)?;
 
     writeln!(w, "    <nodes count=\"{}\">", g.graph.node_count())?;
-    for n in g.nodes() {
-        write_node(&mut w, n, dynamic, max_mentions, &names, &ids)?;
+    let timeline = g.timeline.as_ref();
+    for (ni, n) in g.nodes().enumerate() {
+        let periods = timeline.map(|t| spells(t, &t.nodes[ni]));
+        write_node(
+            &mut w,
+            n,
+            Time::of(dynamic, periods.as_deref()),
+            max_mentions,
+            &names,
+            &ids,
+        )?;
     }
     writeln!(w, "    </nodes>")?;
-    let edges: Vec<(&Node, &Node, &Edge)> = selected_edges(g, opts).collect();
+    let edges: Vec<(usize, (&Node, &Node, &Edge))> = g
+        .edges()
+        .enumerate()
+        .filter(|(_, (_, _, e))| selection.includes(e.kind))
+        .collect();
     writeln!(w, "    <edges count=\"{}\">", edges.len())?;
-    for (i, (s, t, e)) in edges.into_iter().enumerate() {
-        write_edge(&mut w, i, s, t, e, dynamic, selection)?;
+    for (i, (ei, (s, t, e))) in edges.into_iter().enumerate() {
+        let periods = timeline.map(|t| spells(t, &t.edges[ei]));
+        write_edge(
+            &mut w,
+            i,
+            s,
+            t,
+            e,
+            Time::of(dynamic, periods.as_deref()),
+            selection,
+        )?;
     }
     writeln!(w, "    </edges>")?;
     writeln!(w, "  </graph>")?;
@@ -262,6 +284,45 @@ impl<W: Write> Values<'_, W> {
     }
 }
 
+/// How an element's time is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Time<'a> {
+    /// A static graph: no time.
+    Static,
+    /// `start` and `end` attributes: first and last seen.
+    Dates,
+    /// A `<spells>` element (already rendered): the periods seen in.
+    Spells(&'a str),
+}
+
+impl<'a> Time<'a> {
+    fn of(dynamic: bool, spells: Option<&'a str>) -> Time<'a> {
+        match (dynamic, spells) {
+            (_, Some(s)) => Time::Spells(s),
+            (true, None) => Time::Dates,
+            (false, None) => Time::Static,
+        }
+    }
+}
+
+/// The `<spells>` of a node or edge seen in these periods of a timeline (`--by`): one spell
+/// a period, from its first day to its last; empty when it was seen in none.
+fn spells(t: &Timeline, present: &[(usize, u64)]) -> String {
+    if present.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("        <spells>\n");
+    for &(pi, _) in present {
+        let start = t.periods[pi];
+        out.push_str(&format!(
+            "          <spell start=\"{start}\" end=\"{}\"/>\n",
+            t.period.end(start)
+        ));
+    }
+    out.push_str("        </spells>\n");
+    out
+}
+
 /// ` start="..." end="..."` for the dates that are known, in a dynamic graph.
 fn spell(dynamic: bool, first: Option<Date>, last: Option<Date>) -> String {
     let mut out = String::new();
@@ -279,7 +340,7 @@ fn spell(dynamic: bool, first: Option<Date>, last: Option<Date>) -> String {
 fn write_node<W: Write>(
     w: &mut W,
     n: &Node,
-    dynamic: bool,
+    time: Time<'_>,
     max_mentions: u64,
     names: &[&str],
     ids: &[String],
@@ -289,7 +350,8 @@ fn write_node<W: Write>(
         "      <node id=\"{}\" label=\"{}\"{}>",
         attr(&n.id),
         attr(&n.label),
-        spell(dynamic, n.first_seen, n.last_seen)
+        // With a timeline the spells say when; otherwise first and last seen do.
+        spell(time == Time::Dates, n.first_seen, n.last_seen)
     )?;
     writeln!(w, "        <attvalues>")?;
     let mut v = Values { w: &mut *w };
@@ -311,6 +373,9 @@ fn write_node<W: Write>(
         }
     }
     writeln!(w, "        </attvalues>")?;
+    if let Time::Spells(spells) = time {
+        w.write_all(spells.as_bytes())?;
+    }
     writeln!(
         w,
         "        <viz:size value=\"{}\"/>",
@@ -327,7 +392,7 @@ fn write_edge<W: Write>(
     s: &Node,
     t: &Node,
     e: &Edge,
-    dynamic: bool,
+    time: Time<'_>,
     selection: EdgeSelection,
 ) -> io::Result<()> {
     let mut head = format!(
@@ -349,7 +414,7 @@ fn write_edge<W: Write>(
     }
     debug_assert!(e.weight > 0, "edge weights are at least 1");
     head.push_str(&format!(" weight=\"{}\"", format_float(e.weight as f64)));
-    head.push_str(&spell(dynamic, e.first_seen, e.last_seen));
+    head.push_str(&spell(time == Time::Dates, e.first_seen, e.last_seen));
     writeln!(w, "{head}>")?;
     writeln!(w, "        <attvalues>")?;
     let mut v = Values { w: &mut *w };
@@ -371,6 +436,9 @@ fn write_edge<W: Write>(
         v.raw("reversed", &r.reversed.to_string())?;
     }
     writeln!(w, "        </attvalues>")?;
+    if let Time::Spells(spells) = time {
+        w.write_all(spells.as_bytes())?;
+    }
     writeln!(w, "      </edge>")
 }
 

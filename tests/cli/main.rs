@@ -583,6 +583,30 @@ fn periods_give_intervals_and_one_graph_per_period() {
         us.ends_with(','),
         "an undated mention has no interval: {us}"
     );
+    // GEXF carries one spell a period, for Gephi's timeline.
+    let gexf = dir.path().join("out/g.gexf");
+    let o = run(&[
+        "build",
+        input.to_str().unwrap(),
+        "-q",
+        "--by",
+        "month",
+        "-o",
+        gexf.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let _ = readers::gexf_valid(&gexf);
+    let text = fs::read_to_string(&gexf).unwrap();
+    let kr = &text[text.find("<node id=\"kr\"").unwrap()..];
+    let kr = &kr[..kr.find("</node>").unwrap()];
+    assert!(
+        kr.contains("<spell start=\"2019-07-01\" end=\"2019-07-31\"/>"),
+        "{kr}"
+    );
+    assert!(
+        kr.contains("<spell start=\"2019-11-01\" end=\"2019-11-30\"/>"),
+        "{kr}"
+    );
     let july = fs::read_to_string(c.join("2019-07/nodes.csv")).unwrap();
     assert!(
         !july.contains("\ngsomia,"),
