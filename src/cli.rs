@@ -172,6 +172,9 @@ struct BuildArgs {
     /// Drop co-occurrence edges seen in fewer than N windows.
     #[arg(long, value_name = "N", default_value_t = 1)]
     min_weight: u64,
+    /// Leave out entities left with no edge (after --min-weight): cleaner drawings.
+    #[arg(long)]
+    drop_isolated: bool,
     /// Group dated documents by period: nodes and edges get Gephi time intervals (CSV
     /// `Interval` column, GEXF spells).
     #[arg(long, value_enum, value_name = "PERIOD")]
@@ -480,6 +483,7 @@ fn configure_build(args: BuildArgs) -> Result<BuildConfig> {
             window,
             min_weight: args.min_weight,
             by,
+            drop_isolated: args.drop_isolated,
             tag: TagOptions {
                 dedup_paragraphs: !args.read.keep_repeats,
                 drop_furniture: !args.read.keep_furniture,

@@ -292,6 +292,20 @@ impl KnowledgeGraph {
         })
     }
 
+    /// Leaves out the nodes that have no edge (after `--min-weight`), keeping the order of
+    /// everything else.
+    pub fn drop_isolated(&mut self) {
+        let graph = std::mem::take(&mut self.graph);
+        let keep: Vec<bool> = graph
+            .node_indices()
+            .map(|i| graph.neighbors_undirected(i).next().is_some())
+            .collect();
+        self.graph = graph.filter_map(
+            |i, n| keep[i.index()].then(|| n.clone()),
+            |_, e| Some(e.clone()),
+        );
+    }
+
     /// Looks a node up by its id.
     pub fn node_index(&self, id: &str) -> Option<NodeIndex> {
         self.graph.node_indices().find(|&i| self.graph[i].id == id)

@@ -34,6 +34,8 @@ pub struct BuildOptions {
     pub batch_bytes: usize,
     /// Node metrics and communities to compute on the finished graph; `None` skips them.
     pub analysis: Option<AnalysisOptions>,
+    /// Leave out entities that end up with no edge (after `min_weight`).
+    pub drop_isolated: bool,
     /// Group dated documents by this period: the graph gets a timeline, and
     /// [`Pipeline::run_by_period`] returns one graph per period.
     pub by: Option<Period>,
@@ -49,6 +51,7 @@ impl Default for BuildOptions {
             batch_bytes: 16 << 20,
             analysis: Some(AnalysisOptions::default()),
             by: None,
+            drop_isolated: false,
         }
     }
 }
@@ -191,6 +194,9 @@ impl Pipeline {
         let finish = |partial: PartialGraph| {
             let mut graph =
                 partial.finish(&self.dict, self.options.window, self.options.min_weight);
+            if self.options.drop_isolated {
+                graph.drop_isolated();
+            }
             if let Some(options) = &self.options.analysis {
                 analysis::annotate(&mut graph, options);
             }
@@ -348,6 +354,18 @@ mod tests {
             g.graph.node_count(),
             3,
             "nodes stay when their edges are dropped"
+        );
+        p.options.min_weight = 3;
+        p.options.drop_isolated = true;
+        let g = p.run(docs(), |_, _, _| Ok(())).unwrap();
+        assert_eq!((g.graph.node_count(), g.graph.edge_count()), (0, 0));
+        p.options.min_weight = 2;
+        let g = p.run(docs(), |_, _, _| Ok(())).unwrap();
+        let ids: Vec<&str> = g.nodes().map(|n| n.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["jp", "kr", "us"],
+            "all three keep an edge of weight 2"
         );
     }
 
