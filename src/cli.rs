@@ -188,6 +188,13 @@ struct BuildArgs {
     /// extension) for nodes.csv, edges.csv and mentions.csv; - for stdout.
     #[arg(short, long = "output", value_name = "PATH")]
     outputs: Vec<PathBuf>,
+    /// Also write this output with only the co-occurrence edges (undirected): what NetworkX
+    /// and igraph read. Repeatable; same formats as --output.
+    #[arg(long = "cooccurrence-output", value_name = "PATH")]
+    cooccurrence_outputs: Vec<PathBuf>,
+    /// Also write this output with only the relation edges (directed). Repeatable.
+    #[arg(long = "relations-output", value_name = "PATH")]
+    relations_outputs: Vec<PathBuf>,
     /// Format for - or a path without a known extension.
     #[arg(short, long, value_enum)]
     format: Option<FormatArg>,
@@ -357,7 +364,8 @@ struct BuildConfig {
     dict: DictArgs,
     rules: RulesArgs,
     build: BuildOptions,
-    targets: Vec<Target>,
+    /// Each output, and the edges it holds when it differs from --edges.
+    targets: Vec<(Target, Option<EdgeSelection>)>,
     export: ExportOptions,
     quiet: bool,
 }
@@ -442,17 +450,28 @@ fn configure_build(args: BuildArgs) -> Result<BuildConfig> {
         FormatArg::Csv => Format::Csv,
     });
     let mut targets = Vec::new();
-    let outputs = if args.outputs.is_empty() {
+    let outputs = if args.outputs.is_empty()
+        && args.cooccurrence_outputs.is_empty()
+        && args.relations_outputs.is_empty()
+    {
         vec![PathBuf::from("-")]
     } else {
         args.outputs.clone()
     };
     for path in outputs {
-        targets.push(target_for(&path, fallback)?);
+        targets.push((target_for(&path, fallback)?, None));
+    }
+    for (paths, selection) in [
+        (&args.cooccurrence_outputs, EdgeSelection::Cooccurrence),
+        (&args.relations_outputs, EdgeSelection::Relations),
+    ] {
+        for path in paths {
+            targets.push((target_for(path, fallback)?, Some(selection)));
+        }
     }
     if targets
         .iter()
-        .filter(|t| matches!(t, Target::Stdout(_)))
+        .filter(|(t, _)| matches!(t, Target::Stdout(_)))
         .count()
         > 1
     {
@@ -464,7 +483,7 @@ fn configure_build(args: BuildArgs) -> Result<BuildConfig> {
         EdgesArg::Cooccurrence => EdgeSelection::Cooccurrence,
         EdgesArg::Relations => EdgeSelection::Relations,
     };
-    if args.split_periods && targets.iter().any(|t| matches!(t, Target::Stdout(_))) {
+    if args.split_periods && targets.iter().any(|(t, _)| matches!(t, Target::Stdout(_))) {
         return Err(Error::Config(
             "--split-periods writes files: give -o paths, not stdout".into(),
         ));
@@ -747,7 +766,7 @@ fn build(cfg: BuildConfig) -> Result<()> {
     // mentions.csv and evidence.csv stream to temporary files while the corpus is read.
     let mut mention_files: Vec<(Pending, export::csv::MentionsWriter<FileWriter>)> = Vec::new();
     let mut evidence_files: Vec<(Pending, export::csv::EvidenceWriter<FileWriter>)> = Vec::new();
-    for t in &cfg.targets {
+    for (t, _) in &cfg.targets {
         if let Target::CsvDir(dir) = t {
             fs::create_dir_all(dir).map_err(|e| Error::Output {
                 what: dir.display().to_string(),
@@ -806,8 +825,12 @@ fn build(cfg: BuildConfig) -> Result<()> {
         pending.commit(file)?;
     }
     let mut written = Vec::new();
-    for t in &cfg.targets {
-        write_target(t, &graph, &cfg.export, cfg.layout)?;
+    for (t, selection) in &cfg.targets {
+        let opts = ExportOptions {
+            edges: selection.unwrap_or(cfg.export.edges),
+            ..cfg.export
+        };
+        write_target(t, &graph, &opts, cfg.layout)?;
         written.push(match t {
             Target::Stdout(_) => "stdout".to_string(),
             Target::File(p, _) | Target::CsvDir(p) | Target::Picture(p, _) => {
@@ -817,7 +840,7 @@ fn build(cfg: BuildConfig) -> Result<()> {
         if let (true, Some(by)) = (cfg.split_periods, cfg.build.by) {
             for (start, slice) in &slices {
                 let period = period_target(t, &by.label(*start));
-                write_target(&period, slice, &cfg.export, cfg.layout)?;
+                write_target(&period, slice, &opts, cfg.layout)?;
             }
             if !slices.is_empty() {
                 written.push(format!("{} {} slice(s)", slices.len(), by.name()));

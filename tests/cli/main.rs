@@ -111,14 +111,18 @@ fn the_seeds_outputs_are_accepted_by_their_real_readers() {
     );
     // NetworkX reads the co-occurrence graph with the same counts as the CSV.
     let co = dir.path().join("co.graphml");
+    let rel = dir.path().join("rel.graphml");
+    let all = dir.path().join("all.graphml");
     let o = run(&[
         "build",
         "seeds",
         "-q",
-        "--edges",
-        "cooccurrence",
         "-o",
+        all.to_str().unwrap(),
+        "--cooccurrence-output",
         co.to_str().unwrap(),
+        "--relations-output",
+        rel.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let edges_csv = fs::read_to_string(dir.path().join("csv/edges.csv")).unwrap();
@@ -133,20 +137,32 @@ fn the_seeds_outputs_are_accepted_by_their_real_readers() {
     if let Ok((n, e)) = readers::networkx_counts(&co) {
         assert_eq!((n, e), (nodes, undirected));
     }
+    if let Ok((n, e)) = readers::networkx_counts(&rel) {
+        assert_eq!((n, e), (nodes, edges - undirected));
+    }
+    let all = fs::read_to_string(&all).unwrap();
+    assert!(
+        all.contains("directed=\"true\""),
+        "the mixed file keeps both kinds"
+    );
 }
 
 #[test]
 fn the_seeds_metrics_agree_with_networkx() {
     let dir = tmp();
     let co = dir.path().join("co.graphml");
+    let rel = dir.path().join("rel.graphml");
+    let all = dir.path().join("all.graphml");
     let o = run(&[
         "build",
         "seeds",
         "-q",
-        "--edges",
-        "cooccurrence",
         "-o",
+        all.to_str().unwrap(),
+        "--cooccurrence-output",
         co.to_str().unwrap(),
+        "--relations-output",
+        rel.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     if let Ok([pagerank, betweenness, weighted, degree, modularity]) =
