@@ -159,7 +159,7 @@ pub struct Office {
 /// One entity of the dictionary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entity {
-    /// Stable id: letters, digits, `-`, `_` and `.`; the node id in every export.
+    /// Stable id: ASCII letters, digits, `-`, `_`, `.` and `:`; the node id in every export.
     pub id: String,
     /// The type (one of [`BUILTIN_TYPES`] or a declared one).
     pub kind: String,
@@ -633,12 +633,12 @@ fn string_field(item: &Value, key: &str, required: bool) -> Result<Option<String
     }
 }
 
-/// Checks an id: an XML NMTOKEN made of ASCII letters, digits, `-`, `_` and `.`.
+/// Checks an id: an XML NMTOKEN made of ASCII letters, digits, `-`, `_`, `.` and `:`.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
 /// Checks a surface form: not blank, at least two characters, and at least one letter or
@@ -727,7 +727,7 @@ fn parse_entity(item: &Value) -> Result<Entity, ItemError> {
     if !valid_id(&id) {
         return Err((
             "id".into(),
-            format!("bad id {id:?}: use ASCII letters, digits, '-', '_' and '.'"),
+            format!("bad id {id:?}: use ASCII letters, digits, '-', '_', '.' and ':'"),
         ));
     }
     let kind = string_field(item, "type", true)?
@@ -864,7 +864,7 @@ fn parse_office(item: &Value) -> Result<Office, ItemError> {
         return Err((
             "id".into(),
             format!(
-                "bad id {:?}: use ASCII letters, digits, '-', '_' and '.'",
+                "bad id {:?}: use ASCII letters, digits, '-', '_', '.' and ':'",
                 raw.id
             ),
         ));
@@ -1158,6 +1158,12 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("bad id \"a b\""), "{err}");
+    }
+
+    #[test]
+    fn namespaced_ids_are_accepted() {
+        assert!(valid_id("country:jp") && valid_id("wd.Q17") && valid_id("moon_jae-in"));
+        assert!(!valid_id("a b") && !valid_id("") && !valid_id("a/b") && !valid_id("é"));
     }
 
     #[test]

@@ -470,7 +470,7 @@ impl RuleSet {
         if !crate::dictionary::valid_id(&id) {
             return Err((
                 "id".into(),
-                format!("bad id {id:?}: use ASCII letters, digits, '-', '_' and '.'"),
+                format!("bad id {id:?}: use ASCII letters, digits, '-', '_', '.' and ':'"),
             ));
         }
         let relation = s("relation")?;
