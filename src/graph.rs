@@ -12,7 +12,9 @@
 //! target id) with the source the smaller id, then relation edges by (source, target,
 //! relation, flags). Every exporter walks them in this order, so outputs are byte-stable.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -406,7 +408,7 @@ impl PartialGraph {
             n.span = span;
             g.mentions += 1;
         }
-        let mut doc_pairs: HashMap<(u32, u32), u64> = HashMap::new();
+        let mut doc_pairs: HashMap<(u32, u32), u64> = HashMap::default();
         for mut w in windows {
             w.sort_unstable();
             w.dedup();
@@ -471,7 +473,8 @@ impl PartialGraph {
         let mut entities: Vec<u32> = self.nodes.keys().copied().collect();
         // Dictionary indices are in id order, so sorting them sorts by id.
         entities.sort_unstable();
-        let mut index_of: HashMap<u32, NodeIndex> = HashMap::with_capacity(entities.len());
+        let mut index_of: HashMap<u32, NodeIndex> =
+            HashMap::with_capacity_and_hasher(entities.len(), Default::default());
         for e in entities {
             let c = self.nodes[&e];
             let ent = &dict.entities[e as usize];

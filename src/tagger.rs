@@ -23,10 +23,14 @@
 //! are byte and character offsets into [`Document::text`]. This module does not count
 //! co-occurrences ([`crate::graph`]) or find relations ([`crate::relations`]).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+
+/// The largest dictionary (total bytes of all surface forms and their case variants) compiled
+/// into a DFA; a larger one becomes a contiguous NFA.
+pub const DFA_MAX_PATTERN_BYTES: usize = 256 * 1024;
 
 use crate::corpus::{Date, Document};
 use crate::dictionary::{AliasKind, CaseRule, Dictionary, case_variants};
@@ -149,7 +153,7 @@ impl Tagger {
 
     /// Compiles a dictionary into a matcher.
     pub fn with_options(dict: &Dictionary, options: TagOptions) -> Result<Tagger> {
-        let mut by_text: HashMap<String, u32> = HashMap::new();
+        let mut by_text: HashMap<String, u32> = HashMap::default();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut texts: Vec<String> = Vec::new();
         let mut add = |text: String, cand: Candidate| {
@@ -246,8 +250,18 @@ impl Tagger {
                 pre
             })
             .collect();
+        // A DFA is the fastest automaton but its memory grows with the patterns' total length
+        // times the alphabet classes; above the threshold a contiguous NFA is nearly as fast
+        // and far smaller (measured: see the README's performance section).
+        let total: usize = texts.iter().map(String::len).sum();
+        let kind = if total <= DFA_MAX_PATTERN_BYTES {
+            AhoCorasickKind::DFA
+        } else {
+            AhoCorasickKind::ContiguousNFA
+        };
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(kind))
             .build(&texts)
             .map_err(|e| Error::Config(format!("cannot build the matcher: {e}")))?;
         Ok(Tagger {
@@ -277,7 +291,7 @@ impl Tagger {
         // Paragraphs repeated word for word are skipped.
         let mut repeated = vec![false; seg.paragraphs.len()];
         if self.options.dedup_paragraphs {
-            let mut seen: HashSet<&str> = HashSet::new();
+            let mut seen: HashSet<&str> = HashSet::default();
             for (i, p) in seg.paragraphs.iter().enumerate() {
                 repeated[i] = !seen.insert(&ntext[p.clone()]);
             }
@@ -293,8 +307,8 @@ impl Tagger {
             date: doc.date,
             sentence: 0..0,
             excluded: Vec::new(),
-            last_seen: HashMap::new(),
-            full_seen: HashMap::new(),
+            last_seen: HashMap::default(),
+            full_seen: HashMap::default(),
         };
         let mut found: Vec<(Range<usize>, u32, AliasKind, usize)> = Vec::new();
         for (si, s) in seg.sentences.iter().enumerate() {
