@@ -244,8 +244,16 @@ fn plan(inputs: &[Input], report: &mut ReadReport) -> Result<Vec<Source>> {
     // also given, or through a symbolic link) is read once: its documents would otherwise
     // count twice under two ids.
     let mut first: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut stdin = false;
     out.retain(|source| {
         let (Source::Text(p) | Source::JsonLines(p)) = source else {
+            // Stdin read twice is an empty document the second time.
+            if std::mem::replace(&mut stdin, true) {
+                report
+                    .warnings
+                    .push("-: stdin was given again; read once".to_string());
+                return false;
+            }
             return true;
         };
         let key = fs::canonicalize(p).unwrap_or_else(|_| p.clone());

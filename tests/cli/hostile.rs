@@ -786,6 +786,26 @@ fn the_same_document_or_file_given_twice_is_read_once_with_a_warning() {
     );
     let docs: Vec<&str> = rows.iter().map(|r| field(r, "document")).collect();
     assert_eq!(docs, ["x", "x", "y", "y"]);
+    // Stdin twice: the second read would be an empty document.
+    let mut child = kgraph()
+        .args(["tag", "-", "-", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Japan and South Korea.")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        stderr(&o),
+        "kgraph: warning: -: stdin was given again; read once\n"
+    );
+    assert_eq!(stdout(&o).lines().count(), 3);
     // The build counts each document once.
     let c = dir.path().join("csv");
     let o = run(&["build", s(&a), s(&a), s(&root), "-o", s(&c)]);
