@@ -143,7 +143,8 @@ struct BuildArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     min_weight: u64,
     /// Output, repeatable: .dot/.gv (Graphviz), .graphml (Gephi), or a directory (or a path
-    /// without extension) for nodes.csv, edges.csv and mentions.csv; - for stdout.
+    /// without extension) for nodes.csv, edges.csv, mentions.csv and evidence.csv (whose rows
+    /// follow the input order; the graph does not depend on it); - for stdout.
     #[arg(short, long = "output", value_name = "PATH")]
     outputs: Vec<PathBuf>,
     /// Format for - or a path without a known extension.
