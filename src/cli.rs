@@ -184,8 +184,10 @@ struct BuildArgs {
     #[arg(long, requires = "by")]
     split_periods: bool,
     /// Output, repeatable: .dot/.gv (Graphviz), .graphml (Gephi, NetworkX), .gexf (Gephi, with
-    /// time spells), .json (node-link, for NetworkX and D3), or a directory (or a path without
-    /// extension) for nodes.csv, edges.csv and mentions.csv; - for stdout.
+    /// time spells), .json (node-link, for NetworkX and D3), .svg/.png/.pdf (drawn by
+    /// Graphviz), or a directory (or a path without extension) for nodes.csv, edges.csv,
+    /// mentions.csv and evidence.csv (whose rows follow the input order; the graph does not
+    /// depend on it); - for stdout.
     #[arg(short, long = "output", value_name = "PATH")]
     outputs: Vec<PathBuf>,
     /// Also write this output with only the co-occurrence edges (undirected): what NetworkX

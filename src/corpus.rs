@@ -14,12 +14,17 @@
 //!   Symbolic links to directories are followed once (a loop is reported, not followed).
 //! - `-` is stdin: JSON Lines when its first non-blank byte is `{`, otherwise one text
 //!   document with the id `<stdin>`.
+//! - A file reached twice (named twice, spelled two ways, inside a directory also given, or
+//!   through a symbolic link) is read once, with a warning. Documents come out in input
+//!   order: inputs as given, a directory's files in sorted order.
+//! - A text file (or stdin) holding binary data, a NUL byte and bytes that are not UTF-8 in
+//!   its first 8 KiB, is skipped with a warning.
 //!
 //! Text that is not valid UTF-8 is decoded with U+FFFD in place of each invalid sequence and a
 //! warning names the file and the line of the first bad byte; with `strict_utf8` it is an
 //! error instead. Offsets in mentions refer to the decoded text.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
@@ -344,6 +349,42 @@ fn plan(inputs: &[Input], report: &mut ReadReport) -> Result<Vec<Source>> {
             }
         }
     }
+    // A file reached twice (named twice, spelled "./a.txt" and "a.txt", inside a directory
+    // also given, or through a symbolic link) is read once: its documents would otherwise
+    // count twice under two ids.
+    let mut first: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut stdin = false;
+    out.retain(|source| {
+        let (Source::Text(p) | Source::JsonLines(p)) = source else {
+            // Stdin read twice is an empty document the second time.
+            if std::mem::replace(&mut stdin, true) {
+                report
+                    .warnings
+                    .push("-: stdin was given again; read once".to_string());
+                return false;
+            }
+            return true;
+        };
+        let key = fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+        match first.get(&key) {
+            None => {
+                first.insert(key, p.clone());
+                true
+            }
+            Some(earlier) => {
+                report.warnings.push(if earlier == p {
+                    format!("{}: the same file was given again; read once", p.display())
+                } else {
+                    format!(
+                        "{}: the same file as {}; read once",
+                        p.display(),
+                        earlier.display()
+                    )
+                });
+                false
+            }
+        }
+    });
     Ok(out)
 }
 
@@ -385,11 +426,11 @@ fn walk(
         let meta = match fs::metadata(&path) {
             Ok(m) => m,
             Err(e) => {
-                // A dangling symbolic link: say so, and go on.
+                // A dangling symbolic link: say so, and go on. It is not one of the files
+                // skipped for their extension, which the summary lists as such.
                 report
                     .warnings
                     .push(format!("{}: skipped: {e}", path.display()));
-                report.skipped_files.push(path);
                 continue;
             }
         };
@@ -454,7 +495,15 @@ impl Reader {
             let source = self.sources.next()?;
             match source {
                 Source::Text(path) => {
-                    return Some(read_text_file(&path, &self.options, &mut self.report));
+                    let bytes = match fs::read(&path) {
+                        Ok(b) => b,
+                        Err(e) => return Some(Err(Error::io(path, e))),
+                    };
+                    let name = path.display().to_string();
+                    if skip_binary(&name, &bytes, &mut self.report) {
+                        continue;
+                    }
+                    return Some(text_document(&name, bytes, &self.options, &mut self.report));
                 }
                 Source::JsonLines(path) => match fs::File::open(&path) {
                     Ok(f) => {
@@ -485,6 +534,9 @@ impl Reader {
                     let mut bytes = Vec::new();
                     if let Err(e) = stdin.read_to_end(&mut bytes) {
                         return Some(Err(Error::io("<stdin>", e)));
+                    }
+                    if skip_binary("<stdin>", &bytes, &mut self.report) {
+                        continue;
                     }
                     return Some(text_document(
                         "<stdin>",
@@ -613,10 +665,34 @@ fn fingerprint(s: &str) -> u64 {
     h
 }
 
-fn read_text_file(path: &Path, options: &ReadOptions, report: &mut ReadReport) -> Result<Document> {
-    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    let name = path.display().to_string();
-    text_document(&name, bytes, options, report)
+/// How much of a file is looked at to tell binary data from text.
+const BINARY_SNIFF: usize = 8 << 10;
+
+/// Whether bytes are binary data rather than text: a NUL byte in the first 8 KiB, in bytes
+/// that are not valid UTF-8 there either (git's test, made stricter so that UTF-8 text with a
+/// stray NUL is still read). Decoding such a file as text yields noise in which the tagger
+/// finds stray acronyms ("UK" in the bytes of a PNG image).
+fn is_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(BINARY_SNIFF)];
+    if !head.contains(&0) {
+        return false;
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => false,
+        // A multi-byte character cut at the end of the sample is still text.
+        Err(e) => e.error_len().is_some(),
+    }
+}
+
+/// Skips binary data with a warning; returns whether it did.
+fn skip_binary(name: &str, bytes: &[u8], report: &mut ReadReport) -> bool {
+    if !is_binary(bytes) {
+        return false;
+    }
+    report.warnings.push(format!(
+        "{name}: skipped: binary data, not text (a NUL byte and bytes that are not UTF-8)"
+    ));
+    true
 }
 
 fn text_document(
@@ -722,13 +798,63 @@ fn apply_field(
 }
 
 /// One JSON Lines record, as written by users.
-#[derive(serde::Deserialize)]
 struct Record {
     id: Option<serde_json::Value>,
     text: String,
     date: Option<String>,
     title: Option<String>,
     url: Option<String>,
+}
+
+impl Record {
+    /// Reads a record from a JSON object, with messages that name the field at fault.
+    fn from_json(v: serde_json::Value) -> std::result::Result<Record, String> {
+        let serde_json::Value::Object(mut o) = v else {
+            return Err(format!(
+                "expected an object with \"text\", found {}",
+                json_kind(&v)
+            ));
+        };
+        let mut string = |key: &str| match o.remove(key) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(format!(
+                "\"{key}\" must be a string, not {}",
+                json_kind(&other)
+            )),
+        };
+        let text = string("text")?.ok_or_else(|| "missing \"text\"".to_string())?;
+        Ok(Record {
+            text,
+            date: string("date")?,
+            title: string("title")?,
+            url: string("url")?,
+            id: o.remove("id"),
+        })
+    }
+}
+
+/// A JSON error without serde's "at line 1 column N", which would contradict the line of
+/// the file that the location names; the column stays.
+fn json_message(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    match message.strip_suffix(&position) {
+        Some(m) => format!("{m} (column {})", e.column()),
+        None => message,
+    }
+}
+
+/// What a JSON value is, for messages.
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 fn next_jsonl(
@@ -755,7 +881,11 @@ fn next_jsonl(
         if trimmed.is_empty() {
             continue;
         }
-        let rec: Record = match serde_json::from_str(trimmed) {
+        // Parsed as a value first: serde would read a JSON array as a record by position.
+        let rec = serde_json::from_str::<serde_json::Value>(trimmed)
+            .map_err(|e| json_message(&e))
+            .and_then(Record::from_json);
+        let rec: Record = match rec {
             Ok(r) => r,
             Err(e) => {
                 let message = format!("bad JSON Lines record: {e}");
@@ -769,6 +899,15 @@ fn next_jsonl(
         };
         let id = match rec.id {
             Some(serde_json::Value::String(s)) if !s.is_empty() => s,
+            Some(serde_json::Value::String(_)) => {
+                let message = "bad JSON Lines record: \"id\" is empty";
+                if options.skip_bad {
+                    report.skipped_records += 1;
+                    report.warnings.push(format!("{at}: skipped: {message}"));
+                    continue;
+                }
+                return Some(Err(Error::input(at, message)));
+            }
             Some(serde_json::Value::Number(n)) => n.to_string(),
             None | Some(serde_json::Value::Null) => format!("{}:{line_no}", jl.name),
             Some(other) => {

@@ -357,6 +357,9 @@ impl Builder {
                             )
                         })?;
                     for t in types {
+                        // Declared as entities use them: an entity's type is normalised, so
+                        // a declared "Militia" would otherwise match no entity at all.
+                        let t = normalise_type(&t);
                         if !self.types.contains(&t) {
                             self.types.push(t);
                         }
@@ -429,6 +432,14 @@ impl Builder {
 
     /// Adds a CSV dictionary held in a string; `name` is used in messages.
     pub fn add_csv(&mut self, name: &str, text: &str) -> Result<()> {
+        // The csv crate reads an unclosed quote as a field running to the end of the file,
+        // and would report only a short record: say what is wrong, and where it starts.
+        if let Some(line) = unclosed_quote(text) {
+            return Err(Error::dictionary(
+                Location::line(name, line),
+                "unbalanced quote: a quoted field opens here and is never closed",
+            ));
+        }
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(false)
             .from_reader(text.as_bytes());
@@ -438,6 +449,16 @@ impl Builder {
             .iter()
             .map(|h| h.trim().to_ascii_lowercase())
             .collect::<Vec<_>>();
+        // Two columns of one name would silently overwrite each other (an attribute column
+        // named "Label" would replace every label).
+        for (i, h) in headers.iter().enumerate() {
+            if headers[..i].contains(h) {
+                return Err(Error::dictionary(
+                    Location::line(name, 1),
+                    format!("column {h:?} appears twice (names are compared in lower case)"),
+                ));
+            }
+        }
         for required in ["id", "type", "label"] {
             if !headers.iter().any(|h| h == required) {
                 return Err(Error::dictionary(
@@ -547,6 +568,39 @@ impl Builder {
             by_id,
         })
     }
+}
+
+/// The line of a quoted CSV field that is never closed, if there is one. A quote opens a
+/// quoted field only at the start of a field; inside one, `""` is an escaped quote.
+fn unclosed_quote(text: &str) -> Option<u64> {
+    let mut line = 1u64;
+    let mut opened = None;
+    let mut field_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+        }
+        if opened.is_some() {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    opened = None;
+                }
+            }
+            continue;
+        }
+        match c {
+            '"' if field_start => {
+                opened = Some(line);
+                field_start = false;
+            }
+            ',' | '\n' | '\r' => field_start = true,
+            _ => field_start = false,
+        }
+    }
+    opened
 }
 
 fn csv_error(name: &str, e: &csv::Error) -> Error {
@@ -700,6 +754,17 @@ fn parse_alias_list(
     Ok(())
 }
 
+/// An entity type as it is compared: trimmed, lower case, and the American spelling of
+/// "organisation" is the same type.
+fn normalise_type(t: &str) -> String {
+    let t = t.trim().to_lowercase();
+    if t == "organization" {
+        "organisation".to_string()
+    } else {
+        t
+    }
+}
+
 fn parse_entity(item: &Value) -> Result<Entity, ItemError> {
     if !item.is_object() {
         return Err((String::new(), "an entity must be an object".into()));
@@ -730,15 +795,7 @@ fn parse_entity(item: &Value) -> Result<Entity, ItemError> {
             format!("bad id {id:?}: use ASCII letters, digits, '-', '_', '.' and ':'"),
         ));
     }
-    let kind = string_field(item, "type", true)?
-        .unwrap_or_default()
-        .to_lowercase();
-    // The American spelling is the same type.
-    let kind = if kind == "organization" {
-        "organisation".to_string()
-    } else {
-        kind
-    };
+    let kind = normalise_type(&string_field(item, "type", true)?.unwrap_or_default());
     let label = string_field(item, "label", true)?.unwrap_or_default();
     if let Some(why) = check_alias(&label) {
         return Err(("label".into(), format!("label {label:?} {why}")));
@@ -1208,6 +1265,34 @@ mod tests {
         );
         let err = load_csv("id,type,label,aliases\nkr,country,South Korea,--\n").unwrap_err();
         assert!(err.to_string().contains("has no letter or digit"), "{err}");
+    }
+
+    #[test]
+    fn csv_quotes_columns_and_declared_types() {
+        // An unclosed quote would swallow the rest of the file into one field.
+        let err = load_csv(
+            "id,type,label,aliases\nok,country,Okland,\nx,country,\"Xland,\ny,country,Yland,\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.csv:3: unbalanced quote: a quoted field opens here and is never closed"
+        );
+        assert_eq!(unclosed_quote("a,\"b\"\"c\",d\"e\n\"x\ny\"\n"), None);
+        assert_eq!(unclosed_quote("a\n\"\"\"\n"), Some(2));
+        // A column named twice would overwrite the first.
+        let err = load_csv("id,type,label,aliases,Label\nx,country,Xland,,Shadow\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.csv:1: column \"label\" appears twice (names are compared in lower case)"
+        );
+        // Declared types are compared as entity types are: trimmed, in lower case.
+        let d = load_json(
+            r#"{"types": [" Militia "], "entities": [{"id": "x", "type": "MILITIA", "label": "Xy"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(d.types, ["militia"]);
+        assert_eq!(d.entities[0].kind, "militia");
     }
 
     #[test]

@@ -285,7 +285,8 @@ impl Tagger {
         let base = doc.body_start;
         let norm = text::normalize(body);
         let ntext: &str = &norm.text;
-        let seg = text::segment(ntext);
+        let mut seg = text::segment(ntext);
+        seg.sentences = cap_sentences(ntext, std::mem::take(&mut seg.sentences));
         let to_orig = |n: usize| base + norm.to_original(n);
 
         // Paragraphs repeated word for word are skipped.
@@ -584,6 +585,52 @@ fn inside_other_name(
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .count();
     capitalised * 10 < words.len() * 6
+}
+
+/// The longest sentence the tagger hands on, in bytes of normalised text.
+pub const MAX_SENTENCE: usize = 2_000;
+
+/// Cuts sentences longer than [`MAX_SENTENCE`] bytes into pieces, each ending at the last
+/// white space before the limit (or, in a run with no white space, at a character
+/// boundary). A run that long without a sentence end is a table, a list or text stripped of
+/// its punctuation, not a sentence; left whole, it would make one co-occurrence window of
+/// everything in it, and relation extraction, whose cost grows with the square of a
+/// sentence's length, would stall on it (a 1 MB line took minutes).
+fn cap_sentences(text: &str, sentences: Vec<text::Sentence>) -> Vec<text::Sentence> {
+    if sentences.iter().all(|s| s.span.len() <= MAX_SENTENCE) {
+        return sentences;
+    }
+    let mut out = Vec::with_capacity(sentences.len());
+    for s in sentences {
+        let mut start = s.span.start;
+        while s.span.end - start > MAX_SENTENCE {
+            let mut limit = start + MAX_SENTENCE;
+            while !text.is_char_boundary(limit) {
+                limit -= 1;
+            }
+            let piece = &text[start..limit];
+            // The last white space in the second half of the piece, else the limit itself.
+            let cut = piece
+                .char_indices()
+                .rev()
+                .take_while(|&(i, _)| i > MAX_SENTENCE / 2)
+                .find(|&(_, c)| c.is_whitespace())
+                .map_or(limit, |(i, _)| start + i);
+            let head = text[start..cut].trim_end();
+            out.push(text::Sentence {
+                span: start..start + head.len(),
+                paragraph: s.paragraph,
+            });
+            start = cut + (text[cut..].len() - text[cut..].trim_start().len());
+        }
+        if start < s.span.end {
+            out.push(text::Sentence {
+                span: start..s.span.end,
+                paragraph: s.paragraph,
+            });
+        }
+    }
+    out
 }
 
 /// Whether a role phrase is followed by a name ("President Moon Jae-in"), making it a title.

@@ -507,3 +507,47 @@ fn odd_inputs_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn a_run_without_sentence_ends_is_cut_into_bounded_sentences() {
+    let (_, t) = tagger();
+    // No full stop in 100 kB: left whole it would be one sentence, one co-occurrence window
+    // of everything, and relation extraction, quadratic in a sentence, would crawl.
+    let text = "Japan and South Korea met in Seoul while the US watched and ".repeat(1700);
+    let doc = Document::new("d", text.clone());
+    let tagged = t.tag(&doc);
+    assert!(tagged.sentences.len() >= text.len() / MAX_SENTENCE);
+    let mut prev = 0;
+    for s in &tagged.sentences {
+        assert!(s.span.len() <= MAX_SENTENCE, "{:?}", s.span);
+        assert!(s.span.start >= prev);
+        let piece = &text[s.span.clone()];
+        assert_eq!(piece, piece.trim(), "cut at white space");
+        prev = s.span.end;
+    }
+    // The cuts fall between words, so no word is lost; a two-word name may be.
+    let words = |s: &str| s.split_whitespace().count();
+    let kept: usize = tagged
+        .sentences
+        .iter()
+        .map(|s| words(&text[s.span.clone()]))
+        .sum();
+    assert_eq!(kept, words(&text));
+    let expected = 4 * 1700;
+    let found = tagged.mentions.len();
+    assert!(
+        found <= expected && found + tagged.sentences.len() >= expected,
+        "{found}"
+    );
+    // Without white space, a cut falls on a character boundary.
+    let text = "한".repeat(3 * MAX_SENTENCE);
+    let tagged = t.tag(&Document::new("d", text.clone()));
+    assert!(tagged.sentences.len() >= 4);
+    for s in &tagged.sentences {
+        assert!(text.get(s.span.clone()).is_some());
+        assert!(s.span.len() <= MAX_SENTENCE);
+    }
+    // Ordinary sentences are left alone.
+    let tagged = t.tag(&Document::new("d", "Japan met Seoul. The US watched."));
+    assert_eq!(tagged.sentences.len(), 2);
+}

@@ -1,0 +1,13 @@
+//! The DOT writer, on graphs whose labels and attributes come from the input.
+#![no_main]
+
+use kgraph_fuzz::{GraphSpec, check_dot, graph_from};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|spec: GraphSpec| {
+    let g = graph_from(&spec);
+    let opts = spec.options();
+    let mut out = Vec::new();
+    kgraph::export::dot::write_dot(&g, &opts, &mut out).expect("writing to memory");
+    check_dot(&out, &g, &opts);
+});
