@@ -6,8 +6,9 @@
 #   scripts/bench.sh [PHASE]...      PHASE: side (default), scale, graph, all
 #
 #   side   corpora of SMALL_MB and MB megabytes; seed and large dictionaries; kgraph with
-#          1 and 2 threads (its default matching, and like-for-like with --keep-repeats
-#          --keep-furniture); kg-limit count --dfa and graph --dfa with 1 and 2 threads;
+#          1 and 2 threads (its default matching; like-for-like with --keep-repeats
+#          --keep-furniture; and GraphML only, without the CSV directory and its
+#          per-mention mentions.csv); kg-limit count --dfa and graph --dfa with 1 and 2 threads;
 #          pyahocorasick and flashtext at both sizes; spaCy at sizes <= SPACY_MB only
 #          (it runs at about 1 MB/s with seed and 0.3 MB/s with large).
 #   scale  kgraph (2 threads) at MB and BIG_MB megabytes: time and peak memory ratios.
@@ -125,7 +126,7 @@ def kgraph_counts(outdir):
             "nodes": nodes}
 
 runs = []
-def run(tool, dname, cpath, cmeta, threads, reps, extra=None):
+def run(tool, dname, cpath, cmeta, threads, reps, extra=None, csv_out=True):
     """One tool x dictionary x corpus, `reps` times; keeps the median wall time."""
     rs = []
     for r in range(reps):
@@ -135,7 +136,7 @@ def run(tool, dname, cpath, cmeta, threads, reps, extra=None):
             os.path.join(B, "dicts", dname + ".csv")
         if tool.startswith("kgraph"):
             cmd = [KG, "build", cpath, "--no-default-dict", "-d", dpath, "-o", os.path.join(od, "g.graphml"),
-                   "-o", os.path.join(od, "csv") + "/", "-q", "--threads", str(threads)] + (extra or [])
+                   "-q", "--threads", str(threads)] + (["-o", os.path.join(od, "csv") + "/"] if csv_out else []) + (extra or [])
         elif tool.startswith("limit"):
             mode = tool.split("-")[1]
             cmd = [LIMIT, mode, dpath, cpath, "--dfa", "--threads", str(threads)]
@@ -145,7 +146,7 @@ def run(tool, dname, cpath, cmeta, threads, reps, extra=None):
             cmd = [PY, os.path.join(B, "peers", "peer_%s.py" % tool), dpath, cpath, "--graphml", os.path.join(od, "g.graphml")]
         out, t = timed(cmd)
         if tool.startswith("kgraph"):
-            t.update(kgraph_counts(od))
+            t.update(kgraph_counts(od) if csv_out else {"mentions": None, "edges": None})
         else:
             j = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
             t.update({"mentions": j["mentions"], "edges": j["edges"], "build_s": j.get("build_s")})
@@ -180,6 +181,8 @@ def side():
                 S["kgraph-t%d" % th] = run("kgraph", dname, cpath, cmeta, th, REPS)
                 S["kgraph-lfl-t%d" % th] = run("kgraph-lfl", dname, cpath, cmeta, th, REPS,
                                                ["--keep-repeats", "--keep-furniture"])
+                # GraphML only: no CSV directory, so no per-mention mentions.csv / evidence.csv.
+                S["kgraph-gml-t%d" % th] = run("kgraph-gml", dname, cpath, cmeta, th, REPS, csv_out=False)
                 S["limit-count-t%d" % th] = run("limit-count", dname, cpath, cmeta, th, REPS)
                 S["limit-graph-t%d" % th] = run("limit-graph", dname, cpath, cmeta, th, REPS)
             for peer in ("pyahocorasick", "flashtext") + (("spacy",) if mb <= SPACY_MB else ()):
@@ -195,9 +198,9 @@ def side_tables(summary):
         for k, r in S.items():
             if k == "kgraph-startup":
                 continue
-            md.append("| %g | %s | %s | %d | %d | %s | %s | %s | %d | %d | %.2f |" % (
+            md.append("| %g | %s | %s | %d | %d | %s | %s | %s | %s | %s | %.2f |" % (
                 mb, dname, r["tool"], r["threads"], r["reps"], fmt(r["mb_per_s"]), fmt(r["wall_s"]), fmt(r["rss_mib"], 0),
-                r["mentions"], r["edges"], r["load1"]))
+                "-" if r["mentions"] is None else r["mentions"], "-" if r["edges"] is None else r["edges"], r["load1"]))
     md.append("\n### Ratios (kgraph MB/s over the other's MB/s; > 1 means kgraph is faster)\n")
     md.append("| MB | dict | kgraph | threads | MB/s | / limit count --dfa (same threads) | / limit graph --dfa (same threads) "
               "| / pyahocorasick | / flashtext | / spaCy | t2 / t1 | RSS / spaCy RSS | startup s (load + build) |")
@@ -206,12 +209,13 @@ def side_tables(summary):
         sp = S.get("spacy")
         if sp is None:  # spaCy ran on the smaller corpus only: compare with that run
             sp = next((s.get("spacy") for m2, d2, s in summary if d2 == dname and s.get("spacy")), None)
-        for variant in ("kgraph", "kgraph-lfl"):
+        for variant in ("kgraph", "kgraph-lfl", "kgraph-gml"):
             for th in (1, 2):
                 k = S["%s-t%d" % (variant, th)]
                 ratio = lambda o: None if o is None else k["mb_per_s"] / o["mb_per_s"]
                 md.append("| %g | %s | %s | %d | %s | %s | %s | %s | %s | %s%s | %s | %s | %s |" % (
-                    mb, dname, "default" if variant == "kgraph" else "like-for-like", th, fmt(k["mb_per_s"]),
+                    mb, dname, {"kgraph": "default", "kgraph-lfl": "like-for-like", "kgraph-gml": "GraphML only"}[variant], th,
+                    fmt(k["mb_per_s"]),
                     fmt(ratio(S["limit-count-t%d" % th])), fmt(ratio(S["limit-graph-t%d" % th])),
                     fmt(ratio(S["pyahocorasick"])), fmt(ratio(S["flashtext"])), fmt(ratio(sp)),
                     "" if sp is None or sp["mb"] == k["mb"] else " (spaCy at %g MB)" % round(sp["mb"]),
@@ -278,17 +282,25 @@ def graph_corpus(target):
 
 def graph():
     md.append("\n### Graph-heavy corpora (large dictionary; each sentence lists 10 random places)\n")
-    md.append("| target edges | docs | MB | tool | threads | wall s | peak RSS MiB | nodes | edges | s per M edges | bytes RSS per edge | load1 |")
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    empty = os.path.join(W, "corpora", "empty.jsonl"); open(empty, "w").close()
+    st = run("kgraph", "large", empty, {"bytes": 1, "docs": 0}, 1, 1)
+    md.append("kgraph start-up with the large dictionary (empty corpus): %s s, %s MiB; the marginal columns subtract it "
+              "(the limit's start-up is not measured separately, so its marginal columns are left empty).\n" % (fmt(st["wall_s"]), fmt(st["rss_mib"], 0)))
+    md.append("| target edges | docs | MB | tool | threads | wall s | peak RSS MiB | nodes | edges | s per M edges | RSS bytes per edge "
+              "| marginal s per M edges | marginal RSS bytes per edge | load1 |")
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for target in [int(x) for x in os.environ["EDGES"].split()]:
         cpath, cmeta = graph_corpus(target)
         log("bench: graph-heavy, %d target edges (%d docs, %d names)" % (target, cmeta["docs"], cmeta["names"]))
         for tool, th in (("kgraph", 1), ("kgraph", 2), ("limit-graph", 1)):
             r = run(tool, "large", cpath, cmeta, th, 1)
-            md.append("| %d | %d | %.1f | %s | %d | %s | %s | %s | %d | %s | %s | %.2f |" % (
+            kg = tool == "kgraph"
+            md.append("| %d | %d | %.1f | %s | %d | %s | %s | %s | %d | %s | %s | %s | %s | %.2f |" % (
                 target, cmeta["docs"], cmeta["bytes"] / 1e6, tool, th, fmt(r["wall_s"]), fmt(r["rss_mib"], 0),
                 r.get("nodes", "-"), r["edges"], fmt(r["wall_s"] / (r["edges"] / 1e6)),
-                fmt(r["rss_mib"] * 2**20 / r["edges"], 0), r["load1"]))
+                fmt(r["rss_mib"] * 2**20 / r["edges"], 0),
+                fmt((r["wall_s"] - st["wall_s"]) / (r["edges"] / 1e6)) if kg else "-",
+                fmt((r["rss_mib"] - st["rss_mib"]) * 2**20 / r["edges"], 0) if kg else "-", r["load1"]))
         shutil.rmtree(os.path.dirname(cpath)) if os.environ.get("KEEP") != "1" else None
 
 for ph in PHASES:
