@@ -151,7 +151,8 @@ def run(tool, dname, cpath, cmeta, threads, reps, extra=None, csv_out=True):
             j = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
             t.update({"mentions": j["mentions"], "edges": j["edges"], "build_s": j.get("build_s")})
         t.update({"tool": tool, "dict": dname, "mb": cmeta["bytes"] / 1e6, "threads": threads, "rep": r,
-                  "mb_per_s": cmeta["bytes"] / 1e6 / t["wall_s"], "cmd": " ".join(os.path.basename(c) if c.startswith(W) else c for c in cmd)})
+                  "mb_per_s": cmeta["bytes"] / 1e6 / t["wall_s"],
+                  "mb_per_cpu_s": cmeta["bytes"] / 1e6 / max(t["cpu_s"], 0.01), "cmd": " ".join(os.path.basename(c) if c.startswith(W) else c for c in cmd)})
         runs.append(t); rs.append(t)
         log("  %-16s %-5s t%d  %7.2f s  %8.2f MB/s  %7.1f MiB  mentions=%-9s edges=%-8s load=%.2f" % (
             tool, dname, threads, t["wall_s"], t["mb_per_s"], t["rss_mib"], t["mentions"], t["edges"], t["load1"]))
@@ -192,16 +193,19 @@ def side():
 
 def side_tables(summary):
     md.append("\n### Throughput, memory and counts\n")
-    md.append("| MB | dict | tool | threads | reps | MB/s | wall s | peak RSS MiB | mentions | edges | load1 |")
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    md.append("| MB | dict | tool | threads | reps | MB/s | MB per CPU-s | wall s | CPU s | peak RSS MiB | mentions | edges | load1 |")
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for mb, dname, S in summary:
         for k, r in S.items():
             if k == "kgraph-startup":
                 continue
-            md.append("| %g | %s | %s | %d | %d | %s | %s | %s | %s | %s | %.2f |" % (
-                mb, dname, r["tool"], r["threads"], r["reps"], fmt(r["mb_per_s"]), fmt(r["wall_s"]), fmt(r["rss_mib"], 0),
+            md.append("| %g | %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %.2f |" % (
+                mb, dname, r["tool"], r["threads"], r["reps"], fmt(r["mb_per_s"]), fmt(r["mb_per_cpu_s"]), fmt(r["wall_s"]),
+                fmt(r["cpu_s"]), fmt(r["rss_mib"], 0),
                 "-" if r["mentions"] is None else r["mentions"], "-" if r["edges"] is None else r["edges"], r["load1"]))
     md.append("\n### Ratios (kgraph MB/s over the other's MB/s; > 1 means kgraph is faster)\n")
+    md.append("Each cell: wall-clock ratio, then in brackets the ratio of MB per CPU-second (user + system time of all "
+              "threads), which a busy machine disturbs much less. t2 / t1 is wall-clock only.\n")
     md.append("| MB | dict | kgraph | threads | MB/s | / limit count --dfa (same threads) | / limit graph --dfa (same threads) "
               "| / pyahocorasick | / flashtext | / spaCy | t2 / t1 | RSS / spaCy RSS | startup s (load + build) |")
     md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -212,12 +216,15 @@ def side_tables(summary):
         for variant in ("kgraph", "kgraph-lfl", "kgraph-gml"):
             for th in (1, 2):
                 k = S["%s-t%d" % (variant, th)]
-                ratio = lambda o: None if o is None else k["mb_per_s"] / o["mb_per_s"]
+                def ratio(o):
+                    if o is None:
+                        return "-"
+                    return "%.2f (%.2f)" % (k["mb_per_s"] / o["mb_per_s"], k["mb_per_cpu_s"] / o["mb_per_cpu_s"])
                 md.append("| %g | %s | %s | %d | %s | %s | %s | %s | %s | %s%s | %s | %s | %s |" % (
                     mb, dname, {"kgraph": "default", "kgraph-lfl": "like-for-like", "kgraph-gml": "GraphML only"}[variant], th,
                     fmt(k["mb_per_s"]),
-                    fmt(ratio(S["limit-count-t%d" % th])), fmt(ratio(S["limit-graph-t%d" % th])),
-                    fmt(ratio(S["pyahocorasick"])), fmt(ratio(S["flashtext"])), fmt(ratio(sp)),
+                    ratio(S["limit-count-t%d" % th]), ratio(S["limit-graph-t%d" % th]),
+                    ratio(S["pyahocorasick"]), ratio(S["flashtext"]), ratio(sp),
                     "" if sp is None or sp["mb"] == k["mb"] else " (spaCy at %g MB)" % round(sp["mb"]),
                     fmt(S["%s-t2" % variant]["mb_per_s"] / S["%s-t1" % variant]["mb_per_s"]) if th == 2 else "",
                     fmt(None if sp is None else k["rss_mib"] / sp["rss_mib"]),
