@@ -372,6 +372,20 @@ struct BuildConfig {
     quiet: bool,
 }
 
+/// A message for stderr on one line: control characters (a line break in a file name, in
+/// a quoted field name) are escaped, so that every error and warning is one line.
+fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Runs the command line and returns the exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -387,7 +401,7 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(e) if e.is_broken_pipe() => 0,
         Err(e) => {
-            eprintln!("kgraph: error: {}", e.chain());
+            eprintln!("kgraph: error: {}", one_line(&e.chain()));
             match e {
                 Error::Config(_) => 2,
                 _ => 1,
@@ -591,7 +605,10 @@ fn load_dictionary(args: &DictArgs, quiet: bool) -> Result<Dictionary> {
     let dict = b.finish()?;
     if !quiet {
         for p in dictionary::lint(&dict) {
-            eprintln!("kgraph: warning: {}: {}", p.at, p.message);
+            eprintln!(
+                "kgraph: warning: {}",
+                one_line(&format!("{}: {}", p.at, p.message))
+            );
         }
     }
     Ok(dict)
@@ -725,7 +742,7 @@ fn report_reading(reader: &Reader, quiet: bool) {
     let r = reader.report();
     const MAX: usize = 20;
     for w in r.warnings.iter().take(MAX) {
-        eprintln!("kgraph: warning: {w}");
+        eprintln!("kgraph: warning: {}", one_line(w));
     }
     if r.warnings.len() > MAX {
         eprintln!(
@@ -738,7 +755,7 @@ fn report_reading(reader: &Reader, quiet: bool) {
             .skipped_files
             .iter()
             .take(3)
-            .map(|p| p.display().to_string())
+            .map(|p| one_line(&p.display().to_string()))
             .collect();
         eprintln!(
             "kgraph: warning: skipped {} file(s) that are not .txt, .md or .jsonl: {}{}",
@@ -836,7 +853,7 @@ fn build(cfg: BuildConfig) -> Result<()> {
         written.push(match t {
             Target::Stdout(_) => "stdout".to_string(),
             Target::File(p, _) | Target::CsvDir(p) | Target::Picture(p, _) => {
-                p.display().to_string()
+                one_line(&p.display().to_string())
             }
         });
         if let (true, Some(by)) = (cfg.split_periods, cfg.build.by) {
@@ -1085,14 +1102,14 @@ fn dict_check(files: &[PathBuf], with_default: bool) -> Result<i32> {
         } else {
             "warning"
         };
-        println!("{}: {sev}: {}", p.at, p.message);
+        println!("{}", one_line(&format!("{}: {sev}: {}", p.at, p.message)));
     }
     let what = if files.is_empty() {
         name
     } else {
         files
             .iter()
-            .map(|f| f.display().to_string())
+            .map(|f| one_line(&f.display().to_string()))
             .collect::<Vec<_>>()
             .join(", ")
     };

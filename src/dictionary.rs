@@ -843,7 +843,7 @@ fn parse_entity(item: &Value) -> Result<Entity, ItemError> {
                 end: Option<String>,
             }
             let raw: RawRole = serde_json::from_value(r.clone())
-                .map_err(|e| (path.clone(), format!("bad role: {e}")))?;
+                .map_err(|e| (path.clone(), format!("bad role: {}", one_line(e))))?;
             let start = Date::parse(&raw.start).ok_or_else(|| {
                 (
                     format!("{path}.start"),
@@ -904,6 +904,20 @@ fn parse_entity(item: &Value) -> Result<Entity, ItemError> {
     })
 }
 
+/// A serde message on one line: serde quotes an unknown field's name as written, line
+/// breaks included, and an error must stay one line. Control characters are escaped.
+fn one_line(message: impl std::fmt::Display) -> String {
+    let mut out = String::new();
+    for c in message.to_string().chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn parse_office(item: &Value) -> Result<Office, ItemError> {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -916,7 +930,7 @@ fn parse_office(item: &Value) -> Result<Office, ItemError> {
         titles: Vec<String>,
     }
     let raw: RawOffice = serde_json::from_value(item.clone())
-        .map_err(|e| (String::new(), format!("bad office: {e}")))?;
+        .map_err(|e| (String::new(), format!("bad office: {}", one_line(e))))?;
     if !valid_id(&raw.id) {
         return Err((
             "id".into(),
@@ -1293,6 +1307,22 @@ mod tests {
         .unwrap();
         assert_eq!(d.types, ["militia"]);
         assert_eq!(d.entities[0].kind, "militia");
+    }
+
+    #[test]
+    fn errors_quoting_a_field_name_stay_on_one_line() {
+        // Found by fuzzing: serde writes an unknown field's name as it is.
+        let err = load_json(
+            "{\"offices\": [{\"id\": \"p\", \"label\": \"P\"}], \"entities\": [\n {\"id\": \"m\", \"type\": \"person\", \"label\": \"Moon\",\n  \"roles\": [{\"office\": \"p\", \"start\": \"2017-05-10\", \"\\nd\": \"x\"}]}]}",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.json:2: entities[0].roles[0]: bad role: unknown field `\\nd`, expected one of `office`, `start`, `end`"
+        );
+        let err = load_json("{\"offices\": [{\"id\": \"p\", \"label\": \"P\", \"a\\rb\": 1}]}")
+            .unwrap_err();
+        assert!(!err.to_string().contains(['\n', '\r']), "{err}");
     }
 
     #[test]

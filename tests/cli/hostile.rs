@@ -1303,6 +1303,53 @@ fn a_closed_stdout_pipe_ends_a_build_quietly() {
 }
 
 // ---------------------------------------------------------------------------------------
+// 5. Regressions found by fuzzing (fuzz/)
+
+#[test]
+fn errors_and_warnings_stay_on_one_line_whatever_the_names_hold() {
+    let dir = tmp();
+    // dict_json found it: serde quotes an unknown field's name as written, so a role with a
+    // field named "\nd" gave a two-line error.
+    let p = write(
+        dir.path(),
+        "roles.json",
+        "{\"offices\": [{\"id\": \"p\", \"label\": \"P\"}], \"entities\": [\n {\"id\": \"m\", \"type\": \"person\", \"label\": \"Moon\",\n  \"roles\": [{\"office\": \"p\", \"start\": \"2017-05-10\", \"\\nd\": \"2022-05-09\"}]}]}",
+    );
+    let o = run(&["dict", "check", s(&p)]);
+    assert_error(
+        &o,
+        &format!(
+            "{}:2: entities[0].roles[0]: bad role: unknown field `\\nd`, expected one of `office`, `start`, `end`",
+            p.display()
+        ),
+    );
+    // The same holds for file names with line breaks, in errors and in warnings.
+    let missing = dir.path().join("no\nsuch.txt");
+    let o = run(&["tag", s(&missing)]);
+    assert_error(
+        &o,
+        &format!(
+            "{}/no\\nsuch.txt: No such file or directory (os error 2)",
+            dir.path().display()
+        ),
+    );
+    let corpus = dir.path().join("corpus");
+    write(&corpus, "a\nb.txt", "Japan and South Korea.");
+    write(&corpus, "c\rd.bin", "x");
+    let o = run(&["build", s(&corpus), "-o", s(&dir.path().join("g.dot"))]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert_eq!(
+        err.lines().next().unwrap(),
+        format!(
+            "kgraph: warning: skipped 1 file(s) that are not .txt, .md or .jsonl: {}/c\\rd.bin",
+            corpus.display()
+        )
+    );
+}
+
+// ---------------------------------------------------------------------------------------
 // 6. Determinism
 
 fn build_into(dir: &Path, inputs: &[&str], threads: &str) {
