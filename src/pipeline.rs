@@ -134,6 +134,7 @@ impl Pipeline {
     pub fn run<I, F>(&self, docs: I, each: F) -> Result<KnowledgeGraph>
     where
         I: IntoIterator<Item = Result<Document>>,
+        I::IntoIter: Send,
         F: FnMut(&Document, &TaggedDocument, &[Relation]) -> Result<()>,
     {
         self.run_by_period(docs, each).map(|(graph, _)| graph)
@@ -149,27 +150,70 @@ impl Pipeline {
     ) -> Result<(KnowledgeGraph, Vec<(Date, KnowledgeGraph)>)>
     where
         I: IntoIterator<Item = Result<Document>>,
+        I::IntoIter: Send,
         F: FnMut(&Document, &TaggedDocument, &[Relation]) -> Result<()>,
     {
         let mut total = PartialGraph::default();
         let mut periods: BTreeMap<Date, PartialGraph> = BTreeMap::new();
         let mut docs = docs.into_iter();
-        loop {
-            let mut batch = Vec::new();
-            let mut bytes = 0;
-            while batch.len() < self.options.batch_docs && bytes < self.options.batch_bytes {
-                match docs.next() {
-                    Some(doc) => {
-                        let doc = doc?;
-                        bytes += doc.text.len();
-                        batch.push(doc);
+        let (max_docs, max_bytes) = (self.options.batch_docs.max(1), self.options.batch_bytes);
+        // A reader thread fills the next batch while this one is tagged, so reading and
+        // parsing the input overlap with the work; one batch waits at most.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Document>>>(1);
+        std::thread::scope(|scope| -> Result<()> {
+            scope.spawn(move || {
+                loop {
+                    let mut batch = Vec::new();
+                    let mut bytes = 0;
+                    let mut failed = None;
+                    while batch.len() < max_docs && bytes < max_bytes {
+                        match docs.next() {
+                            Some(Ok(doc)) => {
+                                bytes += doc.text.len();
+                                batch.push(doc);
+                            }
+                            Some(Err(e)) => {
+                                failed = Some(e);
+                                break;
+                            }
+                            None => break,
+                        }
                     }
-                    None => break,
+                    let done = batch.is_empty() || failed.is_some();
+                    // The documents before an error are processed, then the error ends the run.
+                    if !batch.is_empty() && tx.send(Ok(batch)).is_err() {
+                        return;
+                    }
+                    if let Some(e) = failed {
+                        let _ = tx.send(Err(e));
+                    }
+                    if done {
+                        return;
+                    }
                 }
+            });
+            for batch in rx {
+                let batch = batch?;
+                self.process(&batch, &mut each, &mut total, &mut periods)?;
             }
-            if batch.is_empty() {
-                break;
-            }
+            Ok(())
+        })?;
+        self.finish_run(total, periods)
+    }
+
+    /// Tags a batch in parallel, then hands each document to `each` and merges its counts in
+    /// input order.
+    fn process<F>(
+        &self,
+        batch: &[Document],
+        each: &mut F,
+        total: &mut PartialGraph,
+        periods: &mut BTreeMap<Date, PartialGraph>,
+    ) -> Result<()>
+    where
+        F: FnMut(&Document, &TaggedDocument, &[Relation]) -> Result<()>,
+    {
+        {
             let window = self.options.window;
             let results: Vec<(TaggedDocument, Vec<Relation>, PartialGraph)> = batch
                 .par_iter()
@@ -191,6 +235,15 @@ impl Pipeline {
                 total.merge(partial);
             }
         }
+        Ok(())
+    }
+
+    /// Finishes the graph and the per-period graphs from the merged counts.
+    fn finish_run(
+        &self,
+        total: PartialGraph,
+        periods: BTreeMap<Date, PartialGraph>,
+    ) -> Result<(KnowledgeGraph, Vec<(Date, KnowledgeGraph)>)> {
         let finish = |partial: PartialGraph| {
             let mut graph =
                 partial.finish(&self.dict, self.options.window, self.options.min_weight);
