@@ -216,13 +216,15 @@ impl Relation {
     }
 }
 
-/// FNV-1a: a fast hash for the short words looked up for every word of a sentence.
-#[derive(Debug, Clone, Copy)]
+/// A fast hash for the short words looked up for every word of a sentence: eight bytes at
+/// a time, multiply and rotate (as rustc's FxHash). Not for untrusted keys: the lexicon's
+/// keys come from the rules.
+#[derive(Debug, Clone, Copy, Default)]
 struct Fnv(u64);
 
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
+impl Fnv {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 }
 
@@ -232,9 +234,22 @@ impl Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
         }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf));
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
     }
 }
 
@@ -254,6 +269,8 @@ pub struct RuleSet {
     at_mention: Vec<u32>,
     /// Rules whose pattern starts with an optional word: tried at every word.
     anywhere: Vec<u32>,
+    /// For each rule, whether its relation is symmetric.
+    symmetric_rules: Vec<bool>,
 }
 
 /// English inflections of a word: a verb's -s, -ed and -ing forms (with the usual spelling
@@ -794,6 +811,11 @@ impl RuleSet {
         self.required = required;
         self.at_mention = at_mention;
         self.anywhere = anywhere;
+        self.symmetric_rules = self
+            .rules
+            .iter()
+            .map(|r| self.symmetric(&r.relation))
+            .collect();
     }
 
     /// Checks that every entity type a rule names exists in the dictionary.
@@ -961,7 +983,7 @@ impl RuleSet {
                     trigger: start..end,
                     slot,
                     sentence,
-                    symmetric: self.symmetric(&rule.relation),
+                    symmetric: self.symmetric_rules[ri as usize],
                 };
                 if let Some(subject) = cx.apply(&found, &subjects, out) {
                     subjects.push((start, subject));
@@ -1159,70 +1181,106 @@ fn tokenize(
             lower: from..lower.len(),
         });
     }
-    let is_word = |c: char| c.is_alphanumeric();
-    let char_at = |p: usize| -> (char, usize) {
-        let b = text.as_bytes()[p];
-        if b < 0x80 {
-            (b as char, 1)
-        } else {
-            let c = text[p..].chars().next().unwrap_or(' ');
-            (c, c.len_utf8())
-        }
-    };
+    // General punctuation (quotes, dashes) is common in news: skip Unicode's tables for it.
+    let is_word = |c: char| !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphanumeric();
+    let char_at = |p: usize| text[p..].chars().next().unwrap_or(' ');
     words.clear();
     lower.clear();
     owner.clear();
-    let mut m = 0;
-    let mut start: Option<usize> = None;
-    let mut p = span.start;
-    // The next offset where a mention starts or ends.
-    let mut edge = ms.first().map_or(usize::MAX, |x| x.start);
-    while p < span.end && words.len() < limit {
-        if p >= edge {
-            while m < ms.len() && ms[m].end < p {
-                m += 1;
-            }
-            if let Some(b) = start.take() {
-                push(text, b, p, words, lower);
-            }
-            if m < ms.len() && ms[m].end == p {
-                let rest = &text[p..span.end];
-                for apostrophe in ["'s", "\u{2019}s"] {
-                    if let Some(after) = rest.strip_prefix(apostrophe) {
-                        if !after.chars().next().is_some_and(is_word) {
-                            p += apostrophe.len();
-                        }
-                    }
-                }
-                m += 1;
-            }
-            edge = match ms.get(m) {
-                Some(x) if x.start > p => x.start,
-                Some(x) => x.end,
-                None => usize::MAX,
-            };
-            if p >= span.end {
-                break;
-            }
-        }
-        let (c, len) = char_at(p);
-        let inside = is_word(c)
-            || ((c == '\'' || c == '\u{2019}')
-                && start.is_some()
-                && p + len < span.end
-                && is_word(char_at(p + len).0));
-        match (inside, start) {
-            (true, None) => start = Some(p),
-            (false, Some(b)) => {
-                push(text, b, p, words, lower);
-                start = None;
-            }
-            _ => {}
-        }
-        p += len;
+    // Most sentences are ASCII: lower-case them at once.
+    let ascii = text[span.clone()].is_ascii();
+    if ascii {
+        lower.push_str(&text[span.clone()]);
+        lower.make_ascii_lowercase();
     }
-    if let Some(b) = start.filter(|_| words.len() < limit) {
-        push(text, b, p, words, lower);
+    let bytes = text.as_bytes();
+    let end = span.end;
+    let mut p = span.start;
+    let mut m = 0;
+    'sentence: while p < end {
+        while m < ms.len() && ms[m].end <= p {
+            m += 1;
+        }
+        // Words never cross `stop`: the next start or end of a mention.
+        let stop = match ms.get(m) {
+            Some(x) if x.start > p => x.start,
+            Some(x) => x.end,
+            None => end,
+        }
+        .min(end);
+        // Whether a word goes on at `q`: a letter or digit, or an apostrophe before one.
+        let goes_on = |q: usize| -> usize {
+            if q >= stop {
+                return 0;
+            }
+            let b = bytes[q];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    return 1;
+                }
+                if b == b'\'' && q + 1 < stop && bytes[q + 1].is_ascii_alphanumeric() {
+                    return 1;
+                }
+                return 0;
+            }
+            let c = char_at(q);
+            let n = c.len_utf8();
+            if is_word(c) || (c == '\u{2019}' && q + n < stop && is_word(char_at(q + n))) {
+                n
+            } else {
+                0
+            }
+        };
+        while p < stop {
+            let b = bytes[p];
+            let first = if b < 0x80 {
+                usize::from(b.is_ascii_alphanumeric())
+            } else {
+                let c = char_at(p);
+                if is_word(c) { c.len_utf8() } else { 0 }
+            };
+            if first == 0 {
+                p += if b < 0x80 { 1 } else { char_at(p).len_utf8() };
+                continue;
+            }
+            let s = p;
+            p += first;
+            loop {
+                while p < stop && bytes[p].is_ascii_alphanumeric() {
+                    p += 1;
+                }
+                match goes_on(p) {
+                    0 => break,
+                    n => p += n,
+                }
+            }
+            if ascii {
+                words.push(Word {
+                    span: s..p,
+                    lower: s - span.start..p - span.start,
+                });
+            } else {
+                push(text, s, p, words, lower);
+            }
+            if words.len() >= limit {
+                break 'sentence;
+            }
+        }
+        if m < ms.len() && p == ms[m].end {
+            // The possessive after a mention is no word.
+            for apostrophe in ["'s", "\u{2019}s"] {
+                if text[p..end].starts_with(apostrophe)
+                    && !text[p + apostrophe.len()..end]
+                        .chars()
+                        .next()
+                        .is_some_and(is_word)
+                {
+                    p += apostrophe.len();
+                    break;
+                }
+            }
+            m += 1;
+        }
     }
     let mut m = 0;
     for w in words.iter() {
@@ -1307,7 +1365,7 @@ fn layout(
     // How many words, ending at word `t` (exclusive), form a capitalised title; titles are
     // longest first, so the first that fits wins.
     let title_before = |t: usize| -> usize {
-        if t == 0 || owner[t - 1].is_some() {
+        if t == 0 || owner[t - 1].is_some() || !capitalised(t - 1) {
             return 0;
         }
         for (span, n) in &titles.spans {
@@ -1697,6 +1755,10 @@ impl<'a> Sentence<'a> {
         let k = self.owner[trigger.end - 1]?;
         let m = &self.ms[k];
         let hay = &self.text[m.start..m.end];
+        let starts: Vec<usize> = self.mention_words[k]
+            .clone()
+            .map(|i| self.words[i].span.start - m.start)
+            .collect();
         let mut best: Option<(u32, Range<usize>)> = None;
         for (ei, e) in self.dict.entities.iter().enumerate() {
             if ei as u32 == m.entity || !(types.is_empty() || types.contains(&e.kind)) {
@@ -1708,9 +1770,10 @@ impl<'a> Sentence<'a> {
                     continue;
                 }
                 let exact = a.case == CaseRule::Exact;
-                let hit = find_word(hay, &a.text, exact).find(|r| {
+                let hit = find_word(hay, &a.text, exact, &starts).find(|r| {
                     !e.exclude.iter().any(|x| {
-                        find_word(hay, x, false).any(|x| x.start < r.end && r.start < x.end)
+                        find_word(hay, x, false, &starts)
+                            .any(|x| x.start < r.end && r.start < x.end)
                     })
                 });
                 if let Some(r) = hit {
@@ -1968,15 +2031,16 @@ impl<'a> Sentence<'a> {
     }
 }
 
-/// The byte ranges where `needle` occurs in `hay` as whole words (ASCII case ignored unless
-/// `exact`).
+/// The byte ranges where `needle` occurs in `hay` as whole words starting at one of
+/// `starts` (ASCII case ignored unless `exact`).
 fn find_word<'h>(
     hay: &'h str,
     needle: &'h str,
     exact: bool,
+    starts: &'h [usize],
 ) -> impl Iterator<Item = Range<usize>> + 'h {
     let first = needle.as_bytes().first().copied();
-    hay.char_indices().filter_map(move |(i, _)| {
+    starts.iter().filter_map(move |&i| {
         let b = hay.as_bytes()[i];
         let start = if exact {
             Some(b) == first
