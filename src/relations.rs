@@ -6,37 +6,75 @@
 //! mentions, never finds them.
 //!
 //! A rule names a relation type, a trigger pattern, the entity types allowed as subject and
-//! object, and a voice. The pattern is a sequence of words separated by spaces:
+//! object, and a voice. The pattern is a sequence of tokens separated by spaces:
 //!
 //! | token | matches |
 //! |---|---|
-//! | `word` | the word, in any case |
+//! | `word` | the word, in any case; `stand-off` is the words "stand" and "off" |
 //! | `a\|b` | either word |
 //! | `word~` | the word's inflections: `impose~` is impose, imposes, imposed, imposing |
 //! | `[a\|b]` | optionally one of the words |
-//! | `*N` | up to N words of anything |
+//! | `*N` | up to N words of anything; a mention counts as one word, and only mentions of a type the rule does not allow as subject or object can be skipped |
+//! | `@type` | one whole mention of an entity of that type (`@event`, `@agreement`, `@any`) |
+//! | `@type:a\|b~` | such a mention with one of these words in it (`@event:summit\|talks`) |
+//! | `@obj` | a mention of a type allowed as object: it is the object (`order~ @obj to compensate`) |
+//!
+//! Word tokens never match inside a mention; only `@` tokens take mentions into a trigger.
 //!
 //! In the `active` voice the subject is the nearest allowed mention left of the trigger and
-//! the object the nearest allowed mention right of it; `passive` swaps them ("was signed
-//! by"); `mutual` takes both from one side ("Japan and South Korea signed", "talks between
-//! Japan and South Korea"). Mentions joined by "and", "or" or commas are coordinated: each
-//! gives its own relation. A trigger never matches inside a mention.
+//! the object the nearest allowed mention right of it (or the `@obj` slot); `passive` swaps
+//! them ("was signed by"); `mutual` takes a group of two or more coordinated parties from one
+//! side ("Japan and South Korea signed", "talks between Japan and South Korea") and relates
+//! every pair in it; a mutual rule's `side` (`left`, `right`, `either`) says where it looks.
+//! Distances are counted in words up to a mention, titles before a name not included
+//! ("between President Moon").
 //!
-//! Flags come from the words before the trigger (back to the subject, at most six words):
-//! `negated` ("not", "never", "refused to", ...), `modality` (`threatened`, `proposed`,
-//! `planned`, `hypothetical`, else the rule's own, else `asserted`), and from the rest of the
-//! sentence `reversed` ("backed down", "reversed course", "only to reinstate").
+//! Special cases, each general to news text:
+//!
+//! - **Coordination.** Mentions joined by "and", "or", commas or hyphens are coordinated and
+//!   each gives its own relation. Titles ("President", "PM", the dictionary's office titles)
+//!   and a country or organisation in front of a titled name ("Japanese Prime Minister Shinzo
+//!   Abe") belong to the name: the country there is a modifier, never a party. A list ends at
+//!   its "and" ("between Japan and South Korea, and U.S. President Trump's ..." is two
+//!   parties); commas alone are an apposition, not a list. "between A ... and B" pairs A with
+//!   the first party after the "and", across a short phrase ("a South Korean Navy vessel and
+//!   Japanese reconnaissance plane").
+//! - **Participle clauses.** A trigger in -ing right after a comma ("..., accusing Seoul of")
+//!   takes the subject of the clause: the subject of the sentence's previous statement, else
+//!   the nearest allowed mention before the previous past-tense verb.
+//! - **Mentions as triggers.** When an active pattern ends with a `@type` mention, an entity
+//!   the mention names inside it is the object ("a boycott of Japanese goods": Japan), before
+//!   any mention that follows.
+//!
+//! Flags come from the words before the trigger (back to the subject, at most six words, and
+//! for a mutual group on the left the words before the group):
+//!
+//! - `negated`: a negator ("not", "never", "no longer", "refused to", ...) that governs the
+//!   trigger itself: only auxiliaries, adverbs and verbs like "want to" may stand between
+//!   them, at most three ("did not resolve the tensions between" is not negated).
+//! - `modality`: the marker nearest the trigger decides: `threatened`, `proposed`, `planned`
+//!   ("wants", "determined to", "objective", "strategy", "will", ...), `hypothetical` ("could",
+//!   "if", and "would"/"will" after "thought", "believed", ...), else the rule's own, else
+//!   `asserted`. Planning nouns ("strategy") just before the subject count too.
+//! - `reversed`: the rest of the sentence says the act was undone ("only to reinstate"), or
+//!   the next sentence of the paragraph opens with the same subject or a pronoun and says so
+//!   ("It later backed down", "Seoul reversed course").
+//!
+//! Speed: only sentences that mention two or more distinct entities are looked at, and of
+//! those only the ones where an automaton finds one of the rules' key words; the rest cost a
+//! scan of the sentence.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use serde_json::Value;
 
 use crate::corpus::Document;
-use crate::dictionary::Dictionary;
+use crate::dictionary::{AliasKind, CaseRule, Dictionary};
 use crate::error::{Error, Location, Result};
 use crate::graph::RelationAttrs;
-use crate::tagger::TaggedDocument;
+use crate::tagger::{Mention, TaggedDocument};
 
 /// The identity of a relation edge: statements with equal keys merge into one edge.
 /// Ordered by subject, object, then relation type and flags, which is the export order
@@ -74,12 +112,31 @@ pub enum Voice {
     Mutual,
 }
 
+/// Where a mutual rule looks for its group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Side {
+    /// Only left of the trigger ("the Moon-Abe summit").
+    Left,
+    /// Only right of it ("talks between A and B").
+    Right,
+    /// Left first, then right.
+    #[default]
+    Either,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token {
-    /// Any of these lower-case forms.
+    /// Any of these lower-case forms (a form with a hyphen is a run of words).
     Words { forms: Vec<String>, optional: bool },
     /// Up to N words of anything.
     Gap(usize),
+    /// One whole mention of one of these types (empty: any; for the object slot: the rule's
+    /// object types), with one of these words in it (empty: any words).
+    Mention {
+        types: Vec<String>,
+        words: Vec<String>,
+        object: bool,
+    },
 }
 
 /// One relation rule.
@@ -98,10 +155,22 @@ pub struct Rule {
     pub object_types: Vec<String>,
     /// Where subject and object are.
     pub voice: Voice,
+    /// For a mutual rule, the side it looks at.
+    pub side: Side,
     /// The modality the trigger itself carries ("threatened to withdraw"), if any.
     pub modality: Option<String>,
     /// Most words between the trigger and a subject or object.
     pub max_distance: usize,
+}
+
+impl Rule {
+    /// Whether the pattern ends with a mention ("setting off @event:boycott~").
+    fn ends_with_mention(&self) -> bool {
+        matches!(
+            self.tokens.last(),
+            Some(Token::Mention { object: false, .. })
+        )
+    }
 }
 
 /// A relation type of the vocabulary.
@@ -147,6 +216,43 @@ impl Relation {
     }
 }
 
+/// A fast hash for the short words looked up for every word of a sentence: eight bytes at
+/// a time, multiply and rotate (as rustc's FxHash). Not for untrusted keys: the lexicon's
+/// keys come from the rules.
+#[derive(Debug, Clone, Copy, Default)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf));
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+}
+
 /// A validated set of rules and the relation vocabulary.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
@@ -154,9 +260,17 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// The vocabulary, sorted by id.
     pub types: Vec<RelationType>,
-    /// Rule indices by the forms their first word can take; rules starting with an optional
-    /// word or a gap are under "".
-    by_first: HashMap<String, Vec<u32>>,
+    /// Every word form the patterns name (a hyphenated form by its first word): its entry.
+    lexicon: HashMap<String, u32, BuildHasherDefault<Fnv>>,
+    entries: Vec<Entry>,
+    /// For each rule, the bits of its required tokens (see [`Entry`]).
+    required: Vec<u32>,
+    /// Rules whose pattern starts with a mention: tried at each mention's first word.
+    at_mention: Vec<u32>,
+    /// Rules whose pattern starts with an optional word: tried at every word.
+    anywhere: Vec<u32>,
+    /// For each rule, whether its relation is symmetric.
+    symmetric_rules: Vec<bool>,
 }
 
 /// English inflections of a word: a verb's -s, -ed and -ing forms (with the usual spelling
@@ -263,6 +377,37 @@ pub fn inflections(word: &str) -> Vec<String> {
     out
 }
 
+/// Parses the alternatives of one word token ("impose~|slap~") into lower-case forms.
+fn parse_forms(inner: &str) -> std::result::Result<Vec<String>, String> {
+    let mut forms = Vec::new();
+    for alt in inner.split('|') {
+        let (word, inflect) = match alt.strip_suffix('~') {
+            Some(w) => (w, true),
+            None => (alt, false),
+        };
+        let word = word.replace('\u{2019}', "'");
+        if word.is_empty()
+            || word.starts_with('-')
+            || word.ends_with('-')
+            || !word
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '\'' || c == '-')
+        {
+            return Err(format!(
+                "bad word {alt:?} in pattern: use letters, digits, ' and -"
+            ));
+        }
+        if inflect {
+            forms.extend(inflections(&word));
+        } else {
+            forms.push(word.to_lowercase());
+        }
+    }
+    forms.sort();
+    forms.dedup();
+    Ok(forms)
+}
+
 fn parse_pattern(pattern: &str) -> std::result::Result<Vec<Token>, String> {
     let mut tokens = Vec::new();
     for raw in pattern.split_whitespace() {
@@ -276,6 +421,41 @@ fn parse_pattern(pattern: &str) -> std::result::Result<Vec<Token>, String> {
             tokens.push(Token::Gap(n));
             continue;
         }
+        if let Some(spec) = raw.strip_prefix('@') {
+            let (ty, words) = match spec.split_once(':') {
+                Some((t, w)) => (t, parse_forms(w)?),
+                None => (spec, Vec::new()),
+            };
+            let token = match ty {
+                "obj" => Token::Mention {
+                    types: Vec::new(),
+                    words,
+                    object: true,
+                },
+                "any" => Token::Mention {
+                    types: Vec::new(),
+                    words,
+                    object: false,
+                },
+                t if crate::dictionary::valid_id(t) => Token::Mention {
+                    types: vec![if t == "organization" {
+                        "organisation".to_string()
+                    } else {
+                        t.to_string()
+                    }],
+                    words,
+                    object: false,
+                },
+                _ => {
+                    return Err(format!(
+                        "bad mention token {raw:?}: expected @obj, @any or @type, optionally \
+                         with :words"
+                    ));
+                }
+            };
+            tokens.push(token);
+            continue;
+        }
         let (inner, optional) = match raw.strip_prefix('[') {
             Some(rest) => (
                 rest.strip_suffix(']')
@@ -284,46 +464,32 @@ fn parse_pattern(pattern: &str) -> std::result::Result<Vec<Token>, String> {
             ),
             None => (raw, false),
         };
-        let mut forms = Vec::new();
-        for alt in inner.split('|') {
-            let (word, inflect) = match alt.strip_suffix('~') {
-                Some(w) => (w, true),
-                None => (alt, false),
-            };
-            let word = word.replace('\u{2019}', "'");
-            if word.is_empty()
-                || !word
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '\'' || c == '-')
-            {
-                return Err(format!(
-                    "bad word {alt:?} in pattern: use letters, digits, ' and -"
-                ));
-            }
-            if inflect {
-                forms.extend(inflections(&word));
-            } else {
-                forms.push(word.to_lowercase());
-            }
+        if inner.starts_with('@') {
+            return Err(format!("a mention token cannot be optional: {raw:?}"));
         }
-        forms.sort();
-        forms.dedup();
-        tokens.push(Token::Words { forms, optional });
+        tokens.push(Token::Words {
+            forms: parse_forms(inner)?,
+            optional,
+        });
     }
-    if !tokens.iter().any(|t| {
-        matches!(
-            t,
-            Token::Words {
-                optional: false,
-                ..
-            }
-        )
-    }) {
+    let keyed = tokens.iter().any(|t| match t {
+        Token::Words { optional, .. } => !optional,
+        Token::Mention { words, .. } => !words.is_empty(),
+        Token::Gap(_) => false,
+    });
+    if !keyed {
         return Err("a pattern needs at least one required word".into());
     }
     if matches!(tokens.last(), Some(Token::Gap(_))) || matches!(tokens.first(), Some(Token::Gap(_)))
     {
         return Err("a pattern cannot start or end with a gap".into());
+    }
+    let slots = tokens
+        .iter()
+        .filter(|t| matches!(t, Token::Mention { object: true, .. }))
+        .count();
+    if slots > 1 {
+        return Err("a pattern can have only one @obj".into());
     }
     Ok(tokens)
 }
@@ -450,6 +616,7 @@ impl RuleSet {
                 "subject",
                 "object",
                 "voice",
+                "side",
                 "modality",
                 "max_distance",
                 "note",
@@ -511,6 +678,35 @@ impl RuleSet {
                 ));
             }
         };
+        let side = match o.get("side") {
+            None => Side::Either,
+            Some(v) => {
+                if voice != Voice::Mutual {
+                    return Err(("side".into(), "only a mutual rule has a side".into()));
+                }
+                match v.as_str() {
+                    Some("left") => Side::Left,
+                    Some("right") => Side::Right,
+                    Some("either") => Side::Either,
+                    _ => {
+                        return Err((
+                            "side".into(),
+                            format!("unknown side {v}: expected left, right or either"),
+                        ));
+                    }
+                }
+            }
+        };
+        if voice == Voice::Mutual
+            && tokens
+                .iter()
+                .any(|t| matches!(t, Token::Mention { object: true, .. }))
+        {
+            return Err((
+                "pattern".into(),
+                "a mutual rule has no object: @obj needs the active or passive voice".into(),
+            ));
+        }
         let modality = match o.get("modality") {
             None => None,
             Some(Value::String(m)) if MODALITIES.contains(&m.as_str()) => Some(m.clone()),
@@ -541,36 +737,100 @@ impl RuleSet {
             subject_types: list("subject")?,
             object_types: list("object")?,
             voice,
+            side,
             modality,
             max_distance,
         })
     }
 
     fn index(&mut self) {
-        self.by_first.clear();
+        let mut lexicon: HashMap<String, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut entries: Vec<Entry> = Vec::new();
+        let (mut required, mut at_mention, mut anywhere) = (Vec::new(), Vec::new(), Vec::new());
         for (i, r) in self.rules.iter().enumerate() {
-            match &r.tokens[0] {
-                Token::Words {
-                    forms,
-                    optional: false,
-                } => {
-                    for f in forms {
-                        self.by_first.entry(f.clone()).or_default().push(i as u32);
+            let i = i as u32;
+            let mut all = 0u32;
+            let mut next_bit = Some(1u32);
+            for (ti, t) in r.tokens.iter().enumerate() {
+                let (forms, inside, needed) = match t {
+                    Token::Words { forms, optional } => (forms, false, !optional),
+                    Token::Mention { words, .. } => (words, true, !words.is_empty()),
+                    Token::Gap(_) => continue,
+                };
+                let first = ti == 0
+                    && matches!(
+                        t,
+                        Token::Words {
+                            optional: false,
+                            ..
+                        }
+                    );
+                // Up to 32 required tokens are checked before matching; the rest at matching.
+                let bit = match next_bit.filter(|_| needed) {
+                    Some(b) => {
+                        next_bit = b.checked_shl(1);
+                        all |= b;
+                        b
+                    }
+                    None => 0,
+                };
+                if bit == 0 && !first {
+                    continue;
+                }
+                for f in forms {
+                    let key = f.split('-').next().unwrap_or(f);
+                    let e = *lexicon.entry(key.to_string()).or_insert_with(|| {
+                        entries.push(Entry::default());
+                        (entries.len() - 1) as u32
+                    });
+                    let e = &mut entries[e as usize];
+                    if first && e.first.last() != Some(&i) {
+                        e.first.push(i);
+                    }
+                    if bit != 0 {
+                        let list = if inside {
+                            &mut e.inside
+                        } else {
+                            &mut e.outside
+                        };
+                        if list.last() != Some(&(i, bit)) {
+                            list.push((i, bit));
+                        }
                     }
                 }
-                _ => self
-                    .by_first
-                    .entry(String::new())
-                    .or_default()
-                    .push(i as u32),
+            }
+            required.push(all);
+            match &r.tokens[0] {
+                Token::Mention { .. } => at_mention.push(i),
+                Token::Words { optional: true, .. } => anywhere.push(i),
+                _ => {}
             }
         }
+        self.lexicon = lexicon;
+        self.entries = entries;
+        self.required = required;
+        self.at_mention = at_mention;
+        self.anywhere = anywhere;
+        self.symmetric_rules = self
+            .rules
+            .iter()
+            .map(|r| self.symmetric(&r.relation))
+            .collect();
     }
 
     /// Checks that every entity type a rule names exists in the dictionary.
     pub fn check_types(&self, dict: &Dictionary) -> Result<()> {
         for r in &self.rules {
-            for t in r.subject_types.iter().chain(&r.object_types) {
+            let in_pattern = r.tokens.iter().flat_map(|t| match t {
+                Token::Mention { types, .. } => types.as_slice(),
+                _ => &[],
+            });
+            for t in r
+                .subject_types
+                .iter()
+                .chain(&r.object_types)
+                .chain(in_pattern)
+            {
                 let known = crate::dictionary::BUILTIN_TYPES.contains(&t.as_str())
                     || dict.types.contains(t);
                 if !known {
@@ -599,6 +859,7 @@ impl RuleSet {
         if self.rules.is_empty() {
             return out;
         }
+        let mut scratch = Scratch::default();
         let mut i = 0;
         let ms = &tagged.mentions;
         while i < ms.len() {
@@ -608,7 +869,11 @@ impl RuleSet {
                 j += 1;
             }
             if ms[i..j].iter().any(|m| m.entity != ms[i].entity) {
-                self.extract_sentence(doc, tagged, dict, i..j, &mut out);
+                let before = out.len();
+                self.extract_sentence(doc, tagged, dict, i..j, &mut scratch, &mut out);
+                if out.len() > before {
+                    reversed_next(doc, tagged, sentence, &ms[j..], &mut out[before..]);
+                }
             }
             i = j;
         }
@@ -621,362 +886,1256 @@ impl RuleSet {
         tagged: &TaggedDocument,
         dict: &Dictionary,
         mentions: Range<usize>,
+        scratch: &mut Scratch,
         out: &mut Vec<Relation>,
     ) {
-        let ms = &tagged.mentions[mentions.clone()];
+        let ms = &tagged.mentions[mentions];
         let sentence = ms[0].sentence;
         let span = tagged.sentences[sentence as usize].span.clone();
-        let words = tokenize(&doc.text, span.clone());
-        // Which mention (index into ms) each word belongs to, if any.
-        let owner: Vec<Option<usize>> = words
-            .iter()
-            .map(|w| {
-                ms.iter()
-                    .position(|m| m.start <= w.span.start && w.span.end <= m.end)
-            })
-            .collect();
-        // Word index range of each mention.
-        let mention_words: Vec<Range<usize>> = (0..ms.len())
-            .map(|k| {
-                let first = owner.iter().position(|o| *o == Some(k));
-                let last = owner.iter().rposition(|o| *o == Some(k));
-                match (first, last) {
-                    (Some(a), Some(b)) => a..b + 1,
-                    // A mention with no word (all punctuation): place it by offset.
-                    _ => {
-                        let p = words.partition_point(|w| w.span.start < ms[k].start);
-                        p..p
-                    }
+        let text = doc.text.as_str();
+        let Scratch {
+            words,
+            lower,
+            owner,
+            entry,
+            mask,
+            mention_words,
+            ext_start,
+            modifier,
+            titles,
+        } = scratch;
+        tokenize(text, span, ms, words, lower, owner, usize::MAX);
+        // Which rules can match: all their required words are in the sentence.
+        entry.clear();
+        mask.clear();
+        mask.resize(self.rules.len(), 0);
+        let mut any = false;
+        for (i, w) in words.iter().enumerate() {
+            let e = self.lexicon.get(&lower[w.lower.clone()]).copied();
+            entry.push(e);
+            if let Some(e) = e {
+                let e = &self.entries[e as usize];
+                let bits = if owner[i].is_none() {
+                    &e.outside
+                } else {
+                    &e.inside
+                };
+                for &(r, b) in bits {
+                    let m = &mut mask[r as usize];
+                    *m |= b;
+                    any |= *m == self.required[r as usize];
                 }
-            })
-            .collect();
-        let start_len = out.len();
-        for start in 0..words.len() {
-            if owner[start].is_some() {
-                continue;
             }
-            let candidates = self
-                .by_first
-                .get(words[start].text.as_str())
-                .into_iter()
-                .flatten()
-                .chain(self.by_first.get("").into_iter().flatten());
-            for &ri in candidates {
+        }
+        if !any {
+            return;
+        }
+        let enabled = |r: u32| mask[r as usize] == self.required[r as usize];
+        if titles.spans.is_empty() {
+            *titles = make_titles(dict);
+        }
+        layout(
+            text,
+            dict,
+            titles,
+            ms,
+            words,
+            lower,
+            owner,
+            mention_words,
+            ext_start,
+            modifier,
+        );
+        let cx = Sentence {
+            text,
+            dict,
+            ms,
+            words,
+            lower,
+            owner,
+            mention_words,
+            ext_start,
+            modifier,
+        };
+        let start_len = out.len();
+        // The subject of each statement found so far, by its trigger's first word.
+        let mut subjects: Vec<(usize, usize)> = Vec::new();
+        for (start, e) in entry.iter().enumerate() {
+            let first: &[u32] = match cx.owner[start] {
+                None => e.map_or(&[], |e| &self.entries[e as usize].first),
+                Some(k) if cx.mention_words[k].start == start => &self.at_mention,
+                Some(_) => continue,
+            };
+            for &ri in first.iter().chain(&self.anywhere) {
+                if !enabled(ri) {
+                    continue;
+                }
                 let rule = &self.rules[ri as usize];
-                let Some(end) = match_tokens(&rule.tokens, &words, &owner, start) else {
+                let Some((end, slot)) = cx.match_rule(rule, start) else {
                     continue;
                 };
                 if end <= start {
                     continue;
                 }
-                self.apply(
+                let found = Found {
                     rule,
-                    ri,
-                    doc,
-                    dict,
-                    ms,
-                    &words,
-                    &mention_words,
-                    start..end,
+                    index: ri,
+                    trigger: start..end,
+                    slot,
                     sentence,
-                    out,
-                );
+                    symmetric: self.symmetric_rules[ri as usize],
+                };
+                if let Some(subject) = cx.apply(&found, &subjects, out) {
+                    subjects.push((start, subject));
+                }
             }
         }
+        if out.len() - start_len < 2 {
+            return;
+        }
         // A trigger inside a longer one for the same pair is the same statement
-        // ("terminate" in "threatened to terminate"): the longer trigger wins.
-        let found = out[start_len..].to_vec();
-        out.truncate(start_len);
-        // A verb followed by "to" and another trigger for the same pair ("proposed to cut")
-        // only gives that trigger its modality.
+        // ("terminate" in "threatened to terminate"): the longer trigger wins. A verb followed
+        // by "to" and another trigger for the same pair ("proposed to cut") only gives that
+        // trigger its modality.
         let same_pair = |a: &Relation, b: &Relation| {
             (a.subject, a.object) == (b.subject, b.object)
                 || (a.subject, a.object) == (b.object, b.subject)
         };
-        let text = &doc.text;
-        out.extend(
-            found
-                .iter()
-                .filter(|r| {
-                    !found.iter().any(|o| {
-                        same_pair(o, r)
-                            && o.trigger != r.trigger
-                            && ((o.trigger.start <= r.trigger.start
-                                && r.trigger.end <= o.trigger.end)
-                                || (o.trigger.start > r.trigger.end
-                                    && text[r.trigger.end..o.trigger.start]
-                                        .trim()
-                                        .eq_ignore_ascii_case("to")))
-                    })
+        let found = &out[start_len..];
+        let keep: Vec<bool> = found
+            .iter()
+            .map(|r| {
+                !found.iter().any(|o| {
+                    same_pair(o, r)
+                        && o.trigger != r.trigger
+                        && ((o.trigger.start <= r.trigger.start && r.trigger.end <= o.trigger.end)
+                            || (o.trigger.start > r.trigger.end
+                                && text[r.trigger.end..o.trigger.start]
+                                    .trim()
+                                    .eq_ignore_ascii_case("to")))
                 })
-                .cloned(),
-        );
+            })
+            .collect();
+        let mut k = 0;
+        out.retain(|_| {
+            k += 1;
+            k <= start_len || keep[k - 1 - start_len]
+        });
         // One statement per (subject, object, relation) in a sentence: the first trigger wins.
-        let mut seen = std::collections::HashSet::new();
         let mut k = start_len;
         while k < out.len() {
-            let key = (out[k].subject, out[k].object, out[k].attrs.relation.clone());
-            if seen.insert(key) {
-                k += 1;
-            } else {
+            let r = &out[k];
+            let dup = out[start_len..k].iter().any(|o| {
+                (o.subject, o.object) == (r.subject, r.object)
+                    && o.attrs.relation == r.attrs.relation
+            });
+            if dup {
                 out.remove(k);
-            }
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn apply(
-        &self,
-        rule: &Rule,
-        ri: u32,
-        doc: &Document,
-        dict: &Dictionary,
-        ms: &[crate::tagger::Mention],
-        words: &[Word],
-        mention_words: &[Range<usize>],
-        trigger: Range<usize>,
-        sentence: u32,
-        out: &mut Vec<Relation>,
-    ) {
-        let type_ok = |k: usize, types: &[String]| {
-            types.is_empty()
-                || types
-                    .iter()
-                    .any(|t| *t == dict.entities[ms[k].entity as usize].kind)
-        };
-        // Nearest allowed mention on each side, within the distance, then its coordination.
-        let left = |types: &[String]| -> Option<usize> {
-            (0..ms.len())
-                .filter(|&k| {
-                    mention_words[k].end <= trigger.start
-                        && trigger.start - mention_words[k].end <= rule.max_distance
-                })
-                .filter(|&k| type_ok(k, types))
-                .max_by_key(|&k| mention_words[k].end)
-        };
-        let right = |types: &[String]| -> Option<usize> {
-            (0..ms.len())
-                .filter(|&k| {
-                    mention_words[k].start >= trigger.end
-                        && mention_words[k].start - trigger.end <= rule.max_distance
-                })
-                .filter(|&k| type_ok(k, types))
-                .min_by_key(|&k| mention_words[k].start)
-        };
-        let (subjects, objects): (Vec<usize>, Vec<usize>) = match rule.voice {
-            Voice::Active | Voice::Passive => {
-                let (s, o) = if rule.voice == Voice::Active {
-                    (left(&rule.subject_types), right(&rule.object_types))
-                } else {
-                    (right(&rule.subject_types), left(&rule.object_types))
-                };
-                let (Some(s), Some(o)) = (s, o) else { return };
-                (
-                    coordinated(doc, ms, s, &rule.subject_types, dict),
-                    coordinated(doc, ms, o, &rule.object_types, dict),
-                )
-            }
-            Voice::Mutual => {
-                let group = left(&rule.subject_types)
-                    .map(|k| coordinated(doc, ms, k, &rule.subject_types, dict))
-                    .filter(|g| g.len() >= 2)
-                    .or_else(|| {
-                        right(&rule.subject_types)
-                            .map(|k| coordinated(doc, ms, k, &rule.subject_types, dict))
-                    })
-                    .unwrap_or_default();
-                if group.len() < 2 {
-                    return;
-                }
-                (vec![group[0]], group[1..].to_vec())
-            }
-        };
-        // Flags from the words between the subject side and the trigger.
-        let subject_end = subjects
-            .iter()
-            .map(|&k| mention_words[k].end)
-            .filter(|&e| e <= trigger.start)
-            .max()
-            .unwrap_or(0);
-        let from = subject_end.max(trigger.start.saturating_sub(6));
-        let before: Vec<&str> = words[from..trigger.start]
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect();
-        let trigger_words: Vec<&str> = words[trigger.clone()]
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect();
-        let negated = is_negated(&before) || trigger_words.iter().any(|w| NEGATORS.contains(w));
-        let modality = modality_of(&before)
-            .map(str::to_string)
-            .or_else(|| rule.modality.clone())
-            .unwrap_or_else(|| "asserted".into());
-        let after: Vec<&str> = words[trigger.end..]
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect();
-        let reversed = is_reversed(&after);
-        let trigger_span = words[trigger.start].span.start..words[trigger.end - 1].span.end;
-        let symmetric = self.symmetric(&rule.relation);
-        for &s in &subjects {
-            for &o in &objects {
-                let (mut s, mut o) = (s, o);
-                if ms[s].entity == ms[o].entity {
-                    continue;
-                }
-                if symmetric && ms[o].entity < ms[s].entity {
-                    std::mem::swap(&mut s, &mut o);
-                }
-                out.push(Relation {
-                    subject: ms[s].entity,
-                    object: ms[o].entity,
-                    attrs: RelationAttrs {
-                        relation: rule.relation.clone(),
-                        negated,
-                        modality: modality.clone(),
-                        reversed,
-                    },
-                    rule: ri,
-                    sentence,
-                    subject_span: ms[s].start..ms[s].end,
-                    object_span: ms[o].start..ms[o].end,
-                    trigger: trigger_span.clone(),
-                });
+            } else {
+                k += 1;
             }
         }
     }
 }
 
-/// A word of a sentence, lower-cased, with its byte span in the document.
-#[derive(Debug, Clone)]
-struct Word {
+/// What the presence of one word form in a sentence means to the rules.
+#[derive(Debug, Clone, Default)]
+struct Entry {
+    /// Rules whose pattern starts with this form.
+    first: Vec<u32>,
+    /// (rule, bit) of the required word tokens that have this form (outside mentions).
+    outside: Vec<(u32, u32)>,
+    /// (rule, bit) of the mention tokens that need this word inside the mention.
+    inside: Vec<(u32, u32)>,
+}
+
+/// Buffers reused from sentence to sentence.
+#[derive(Default)]
+struct Scratch {
+    words: Vec<Word>,
+    lower: String,
+    owner: Vec<Option<usize>>,
+    /// Each word's entry in the rules' lexicon.
+    entry: Vec<Option<u32>>,
+    /// For each rule, the bits of its required tokens seen in the sentence.
+    mask: Vec<u32>,
+    mention_words: Vec<Range<usize>>,
+    ext_start: Vec<usize>,
+    modifier: Vec<bool>,
+    /// The titles of [`make_titles`], made once per document when first needed.
+    titles: Titles,
+}
+
+/// Titles written before names, as lower-case words separated by single spaces in one
+/// buffer, longest (in words) first.
+#[derive(Default)]
+struct Titles {
     text: String,
-    span: Range<usize>,
+    /// Each title's range in `text` and its number of words.
+    spans: Vec<(Range<usize>, usize)>,
 }
 
-/// Splits a sentence into words: runs of letters and digits, with apostrophes inside
-/// ("didn't", "Japan's") kept and curly apostrophes made straight.
-fn tokenize(text: &str, span: Range<usize>) -> Vec<Word> {
-    let s = &text[span.clone()];
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut chars = s.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let inside = c.is_alphanumeric()
-            || ((c == '\'' || c == '\u{2019}')
-                && start.is_some()
-                && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric()));
-        match (inside, start) {
-            (true, None) => start = Some(i),
-            (false, Some(b)) => {
-                out.push(Word {
-                    text: s[b..i].to_lowercase().replace('\u{2019}', "'"),
-                    span: span.start + b..span.start + i,
-                });
-                start = None;
+/// The titles written before names: the common ones and the dictionary's office titles.
+fn make_titles(dict: &Dictionary) -> Titles {
+    let all = COMMON_TITLES.iter().copied().chain(
+        dict.offices
+            .iter()
+            .flat_map(|o| o.titles.iter().map(String::as_str)),
+    );
+    let mut out = Titles::default();
+    for t in all {
+        let from = out.text.len();
+        let mut n = 0;
+        for part in t
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|p| !p.is_empty())
+        {
+            if n > 0 {
+                out.text.push(' ');
             }
-            _ => {}
+            out.text.extend(part.chars().flat_map(char::to_lowercase));
+            n += 1;
+        }
+        if n > 0 {
+            out.spans.push((from..out.text.len(), n));
         }
     }
-    if let Some(b) = start {
-        out.push(Word {
-            text: s[b..].to_lowercase().replace('\u{2019}', "'"),
-            span: span.start + b..span.end,
-        });
-    }
+    let text = &out.text;
+    out.spans.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| text[a.0.clone()].cmp(&text[b.0.clone()]))
+    });
+    out.spans
+        .dedup_by(|a, b| text[a.0.clone()] == text[b.0.clone()]);
     out
 }
 
-/// Matches a pattern at word `at`; returns the end (exclusive) of the match. Words inside
-/// mentions never match a pattern word, and gaps do not cross mentions.
-fn match_tokens(
-    tokens: &[Token],
+/// A word of a sentence: its byte span in the document and where its lower-case form
+/// (curly apostrophes made straight) is in the sentence's shared buffer.
+#[derive(Debug, Clone)]
+struct Word {
+    span: Range<usize>,
+    lower: Range<usize>,
+}
+
+/// A matched trigger, on its way to [`Sentence::apply`].
+struct Found<'r> {
+    rule: &'r Rule,
+    index: u32,
+    /// Word range of the trigger.
+    trigger: Range<usize>,
+    /// The mention in the `@obj` slot.
+    slot: Option<usize>,
+    sentence: u32,
+    symmetric: bool,
+}
+
+/// A subject or object: an entity and where the text names it.
+#[derive(Debug, Clone)]
+struct Party {
+    entity: u32,
+    span: Range<usize>,
+}
+
+/// How two neighbouring mentions are joined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Joint {
+    /// "," (a list, or an apposition when no "and" closes it).
+    Comma,
+    /// "-", "/", a dash: "U.S.-Japan-South Korea", "Moon-Abe".
+    Hyphen,
+    /// "and", "or", ", and", "as well as": closes a list.
+    And,
+}
+
+/// Splits a sentence into words: runs of letters and digits, with apostrophes inside
+/// ("didn't") kept, and finds the mention each is in. A word never straddles the edge of a
+/// mention, and the possessive "'s" right after a mention is dropped ("Japan's" is the
+/// mention "Japan").
+fn tokenize(
+    text: &str,
+    span: Range<usize>,
+    ms: &[Mention],
+    words: &mut Vec<Word>,
+    lower: &mut String,
+    owner: &mut Vec<Option<usize>>,
+    limit: usize,
+) {
+    fn push(text: &str, b: usize, e: usize, words: &mut Vec<Word>, lower: &mut String) {
+        let from = lower.len();
+        let word = &text[b..e];
+        if word.is_ascii() {
+            lower.push_str(word);
+            lower[from..].make_ascii_lowercase();
+        } else {
+            for c in word.chars() {
+                if c == '\u{2019}' {
+                    lower.push('\'');
+                } else {
+                    lower.extend(c.to_lowercase());
+                }
+            }
+        }
+        words.push(Word {
+            span: b..e,
+            lower: from..lower.len(),
+        });
+    }
+    // General punctuation (quotes, dashes) is common in news: skip Unicode's tables for it.
+    let is_word = |c: char| !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphanumeric();
+    let char_at = |p: usize| text[p..].chars().next().unwrap_or(' ');
+    words.clear();
+    lower.clear();
+    owner.clear();
+    // Most sentences are ASCII: lower-case them at once.
+    let ascii = text[span.clone()].is_ascii();
+    if ascii {
+        lower.push_str(&text[span.clone()]);
+        lower.make_ascii_lowercase();
+    }
+    let bytes = text.as_bytes();
+    let end = span.end;
+    let mut p = span.start;
+    let mut m = 0;
+    'sentence: while p < end {
+        while m < ms.len() && ms[m].end <= p {
+            m += 1;
+        }
+        // Words never cross `stop`: the next start or end of a mention.
+        let stop = match ms.get(m) {
+            Some(x) if x.start > p => x.start,
+            Some(x) => x.end,
+            None => end,
+        }
+        .min(end);
+        // Whether a word goes on at `q`: a letter or digit, or an apostrophe before one.
+        let goes_on = |q: usize| -> usize {
+            if q >= stop {
+                return 0;
+            }
+            let b = bytes[q];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    return 1;
+                }
+                if b == b'\'' && q + 1 < stop && bytes[q + 1].is_ascii_alphanumeric() {
+                    return 1;
+                }
+                return 0;
+            }
+            let c = char_at(q);
+            let n = c.len_utf8();
+            if is_word(c) || (c == '\u{2019}' && q + n < stop && is_word(char_at(q + n))) {
+                n
+            } else {
+                0
+            }
+        };
+        while p < stop {
+            let b = bytes[p];
+            let first = if b < 0x80 {
+                usize::from(b.is_ascii_alphanumeric())
+            } else {
+                let c = char_at(p);
+                if is_word(c) { c.len_utf8() } else { 0 }
+            };
+            if first == 0 {
+                p += if b < 0x80 { 1 } else { char_at(p).len_utf8() };
+                continue;
+            }
+            let s = p;
+            p += first;
+            loop {
+                while p < stop && bytes[p].is_ascii_alphanumeric() {
+                    p += 1;
+                }
+                match goes_on(p) {
+                    0 => break,
+                    n => p += n,
+                }
+            }
+            if ascii {
+                words.push(Word {
+                    span: s..p,
+                    lower: s - span.start..p - span.start,
+                });
+            } else {
+                push(text, s, p, words, lower);
+            }
+            if words.len() >= limit {
+                break 'sentence;
+            }
+        }
+        if m < ms.len() && p == ms[m].end {
+            // The possessive after a mention is no word.
+            for apostrophe in ["'s", "\u{2019}s"] {
+                if text[p..end].starts_with(apostrophe)
+                    && !text[p + apostrophe.len()..end]
+                        .chars()
+                        .next()
+                        .is_some_and(is_word)
+                {
+                    p += apostrophe.len();
+                    break;
+                }
+            }
+            m += 1;
+        }
+    }
+    let mut m = 0;
+    for w in words.iter() {
+        while m < ms.len() && ms[m].end <= w.span.start {
+            m += 1;
+        }
+        owner.push(
+            (m < ms.len() && ms[m].start <= w.span.start && w.span.end <= ms[m].end).then_some(m),
+        );
+    }
+}
+
+/// Titles written before a name, beyond the dictionary's office titles.
+const COMMON_TITLES: &[&str] = &[
+    "President",
+    "Vice President",
+    "Prime Minister",
+    "PM",
+    "Premier",
+    "Chairman",
+    "Chairwoman",
+    "Secretary",
+    "Secretary of State",
+    "Secretary-General",
+    "Minister",
+    "Foreign Minister",
+    "Defense Minister",
+    "Defence Minister",
+    "Chancellor",
+    "King",
+    "Queen",
+    "Emperor",
+    "Leader",
+    "Ambassador",
+];
+
+/// Words that may stand before a title ("former President").
+const TITLE_PREFIXES: &[&str] = &["former", "then", "acting", "late", "incoming", "outgoing"];
+
+/// Places each mention in the words (`mention_words`), finds where its phrase starts with
+/// its titles (`ext_start`) and which mentions only modify a titled name (`modifier`).
+#[allow(clippy::too_many_arguments)]
+fn layout(
+    text: &str,
+    dict: &Dictionary,
+    titles: &Titles,
+    ms: &[Mention],
     words: &[Word],
+    lower: &str,
     owner: &[Option<usize>],
-    at: usize,
-) -> Option<usize> {
-    fn go(tokens: &[Token], words: &[Word], owner: &[Option<usize>], at: usize) -> Option<usize> {
+    mention_words: &mut Vec<Range<usize>>,
+    ext_start: &mut Vec<usize>,
+    modifier: &mut Vec<bool>,
+) {
+    // A mention with no word (all punctuation) is placed by its offset.
+    mention_words.clear();
+    mention_words.extend(ms.iter().map(|x| {
+        let p = words.partition_point(|w| w.span.start < x.start);
+        p..p
+    }));
+    for (i, o) in owner.iter().enumerate() {
+        if let Some(k) = *o {
+            if mention_words[k].is_empty() {
+                mention_words[k] = i..i + 1;
+            } else {
+                mention_words[k].end = i + 1;
+            }
+        }
+    }
+    ext_start.clear();
+    ext_start.extend(mention_words.iter().map(|r| r.start));
+    modifier.clear();
+    modifier.resize(ms.len(), false);
+    let word = |i: usize| &lower[words[i].lower.clone()];
+    let capitalised = |i: usize| {
+        text[words[i].span.clone()]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    };
+    let kind = |k: usize| dict.entities[ms[k].entity as usize].kind.as_str();
+    // How many words, ending at word `t` (exclusive), form a capitalised title; titles are
+    // longest first, so the first that fits wins.
+    let title_before = |t: usize| -> usize {
+        if t == 0 || owner[t - 1].is_some() || !capitalised(t - 1) {
+            return 0;
+        }
+        for (span, n) in &titles.spans {
+            let (title, n) = (&titles.text[span.clone()], *n);
+            if n > t || !title.ends_with(word(t - 1)) {
+                continue;
+            }
+            let first = t - n;
+            let same = title
+                .split(' ')
+                .zip(first..t)
+                .all(|(p, i)| owner[i].is_none() && p == word(i));
+            if same && capitalised(first) {
+                return n;
+            }
+        }
+        0
+    };
+    for k in 0..ms.len() {
+        if kind(k) != "person" {
+            continue;
+        }
+        let mut t = mention_words[k].start;
+        let mut titled = false;
+        loop {
+            let n = title_before(t);
+            if n == 0 {
+                break;
+            }
+            t -= n;
+            titled = true;
+        }
+        if !titled {
+            continue;
+        }
+        while t > 0 && owner[t - 1].is_none() && TITLE_PREFIXES.contains(&word(t - 1)) {
+            t -= 1;
+        }
+        if let Some(m) = t.checked_sub(1).and_then(|i| owner[i]) {
+            if m != k && mention_words[m].end == t && matches!(kind(m), "country" | "organisation")
+            {
+                modifier[m] = true;
+                t = mention_words[m].start;
+            }
+        }
+        ext_start[k] = t;
+    }
+}
+
+/// One sentence as the matcher sees it.
+struct Sentence<'a> {
+    text: &'a str,
+    dict: &'a Dictionary,
+    ms: &'a [Mention],
+    words: &'a [Word],
+    lower: &'a str,
+    /// The mention each word is in.
+    owner: &'a [Option<usize>],
+    /// The words of each mention.
+    mention_words: &'a [Range<usize>],
+    /// Where each mention's phrase starts: before its titles and a modifier in front of them.
+    ext_start: &'a [usize],
+    /// Mentions that only modify a titled name ("Japanese" in "Japanese Prime Minister Shinzo
+    /// Abe"): never a party.
+    modifier: &'a [bool],
+}
+
+impl<'a> Sentence<'a> {
+    fn word(&self, i: usize) -> &'a str {
+        &self.lower[self.words[i].lower.clone()]
+    }
+
+    fn kind(&self, k: usize) -> &'a str {
+        &self.dict.entities[self.ms[k].entity as usize].kind
+    }
+
+    fn type_ok(&self, k: usize, types: &[String]) -> bool {
+        types.is_empty() || types.iter().any(|t| t == self.kind(k))
+    }
+
+    /// Whether mention `k` can be a party: of an allowed type, not a modifier, not in the
+    /// trigger.
+    fn usable(&self, k: usize, types: &[String], trigger: &Range<usize>) -> bool {
+        let w = &self.mention_words[k];
+        !self.modifier[k]
+            && self.type_ok(k, types)
+            && !(w.start < w.end && trigger.start <= w.start && w.end <= trigger.end)
+    }
+
+    /// Matches a rule's pattern at word `at`: the end of the trigger and the `@obj` mention.
+    fn match_rule(&self, rule: &Rule, at: usize) -> Option<(usize, Option<usize>)> {
+        self.go(rule, &rule.tokens, at, None)
+    }
+
+    fn go(
+        &self,
+        rule: &Rule,
+        tokens: &[Token],
+        at: usize,
+        slot: Option<usize>,
+    ) -> Option<(usize, Option<usize>)> {
         let Some((first, rest)) = tokens.split_first() else {
-            return Some(at);
+            return Some((at, slot));
         };
         match first {
             Token::Words { forms, optional } => {
-                if at < words.len()
-                    && owner[at].is_none()
-                    && forms.iter().any(|f| *f == words[at].text)
-                {
-                    if let Some(end) = go(rest, words, owner, at + 1) {
-                        return Some(end);
+                for f in forms {
+                    if let Some(n) = self.form_at(f, at) {
+                        if let Some(found) = self.go(rule, rest, at + n, slot) {
+                            return Some(found);
+                        }
                     }
                 }
                 if *optional {
-                    go(rest, words, owner, at)
+                    self.go(rule, rest, at, slot)
                 } else {
                     None
                 }
             }
             Token::Gap(n) => {
-                for skip in 0..=*n {
-                    if at + skip > words.len() || (skip > 0 && owner[at + skip - 1].is_some()) {
+                let mut pos = at;
+                for skipped in 0..=*n {
+                    if let Some(found) = self.go(rule, rest, pos, slot) {
+                        return Some(found);
+                    }
+                    if skipped == *n || pos >= self.words.len() {
                         break;
                     }
-                    if let Some(end) = go(rest, words, owner, at + skip) {
-                        return Some(end);
-                    }
+                    pos = match self.owner[pos] {
+                        None => pos + 1,
+                        Some(k) if self.crossable(rule, k) => {
+                            self.mention_words[k].end.max(pos + 1)
+                        }
+                        Some(_) => break,
+                    };
                 }
                 None
             }
+            Token::Mention {
+                types,
+                words,
+                object,
+            } => {
+                let k = self.owner.get(at).copied().flatten()?;
+                if self.mention_words[k].start != at {
+                    return None;
+                }
+                let types = if *object { &rule.object_types } else { types };
+                if !self.type_ok(k, types) || (*object && self.modifier[k]) {
+                    return None;
+                }
+                if !words.is_empty()
+                    && !self.mention_words[k]
+                        .clone()
+                        .any(|i| words.iter().any(|f| f == self.word(i)))
+                {
+                    return None;
+                }
+                let slot = if *object { Some(k) } else { slot };
+                self.go(rule, rest, self.mention_words[k].end, slot)
+            }
         }
     }
-    go(tokens, words, owner, at)
+
+    /// How many words form `f` at word `at` (a form with a hyphen is a run of words).
+    fn form_at(&self, f: &str, at: usize) -> Option<usize> {
+        let mut i = at;
+        for part in f.split('-') {
+            if i >= self.words.len() || self.owner[i].is_some() || self.word(i) != part {
+                return None;
+            }
+            i += 1;
+        }
+        Some(i - at)
+    }
+
+    /// Whether a gap of the rule may skip mention `k`: only when its type cannot be a party.
+    fn crossable(&self, rule: &Rule, k: usize) -> bool {
+        let kind = self.kind(k);
+        let objects = rule.voice != Voice::Mutual;
+        let open = |types: &[String]| types.is_empty() || types.iter().any(|t| t == kind);
+        !(open(&rule.subject_types) || (objects && open(&rule.object_types)))
+    }
+
+    /// The nearest usable mention ending at or before word `before`, within `max` words.
+    fn left(
+        &self,
+        types: &[String],
+        before: usize,
+        max: usize,
+        trigger: &Range<usize>,
+    ) -> Option<usize> {
+        (0..self.ms.len())
+            .filter(|&k| {
+                let end = self.mention_words[k].end;
+                end <= before && before - end <= max && self.usable(k, types, trigger)
+            })
+            .max_by_key(|&k| self.mention_words[k].end)
+    }
+
+    /// The nearest usable mention starting at or after word `after`, within `max` words
+    /// (its titles not counted).
+    fn right(
+        &self,
+        types: &[String],
+        after: usize,
+        max: usize,
+        trigger: &Range<usize>,
+    ) -> Option<usize> {
+        (0..self.ms.len())
+            .filter(|&k| {
+                self.mention_words[k].start >= after
+                    && self.ext_start[k].max(after) - after <= max
+                    && self.usable(k, types, trigger)
+            })
+            .min_by_key(|&k| self.mention_words[k].start)
+    }
+
+    /// How mentions `a` and `b` (the next party after `a`) are joined, if they are.
+    fn joint(&self, a: usize, b: usize) -> Option<Joint> {
+        let from = self.mention_words[a].end;
+        let to = self.ext_start[b];
+        if to < from || to - from > 4 || (from..to).any(|i| self.owner[i].is_some()) {
+            return None;
+        }
+        let end = if to < self.mention_words[b].start {
+            self.words[to].span.start
+        } else {
+            self.ms[b].start
+        };
+        let mut raw = self.text.get(self.ms[a].end..end)?;
+        for apostrophe in ["'s", "\u{2019}s"] {
+            if let Some(r) = raw.strip_prefix(apostrophe) {
+                raw = r;
+            }
+        }
+        let mut punct = raw
+            .chars()
+            .filter(|c| !c.is_alphanumeric() && !c.is_whitespace());
+        let (p1, p2) = (punct.next(), punct.next());
+        if p2.is_some() {
+            return None;
+        }
+        let w = |i: usize| self.word(from + i);
+        match to - from {
+            0 => match p1? {
+                ',' => Some(Joint::Comma),
+                '&' => Some(Joint::And),
+                '-' | '/' | '\u{2010}' | '\u{2011}' | '\u{2013}' | '\u{2014}'
+                    if !raw.chars().any(char::is_whitespace) =>
+                {
+                    Some(Joint::Hyphen)
+                }
+                _ => None,
+            },
+            1 if w(0) == "the" => (p1 == Some(',')).then_some(Joint::Comma),
+            n => {
+                let ws: [&str; 4] = std::array::from_fn(|i| if i < n { w(i) } else { "" });
+                let and = matches!(
+                    ws,
+                    ["and" | "or", "" | "the" | "also", "", ""]
+                        | ["and", "also", "the", ""]
+                        | ["as", "well", "as", "" | "the"]
+                );
+                (and && matches!(p1, None | Some(','))).then_some(Joint::And)
+            }
+        }
+    }
+
+    /// The mentions coordinated with mention `k` ("Japan and South Korea", "Tokyo, Seoul and
+    /// Washington", "U.S.-Japan-South Korea"), in text order, `k` included, one per entity;
+    /// only usable ones. A list ends at its "and"; commas without an "and" are an apposition.
+    fn coordinated(&self, k: usize, types: &[String], trigger: &Range<usize>) -> Vec<usize> {
+        let ok = |j: usize| self.usable(j, types, trigger);
+        let next = |i: usize| (i + 1..self.ms.len()).find(|&j| !self.modifier[j]);
+        let prev = |i: usize| (0..i).rev().find(|&j| !self.modifier[j]);
+        let (mut right, mut right_joints) = (Vec::new(), Vec::new());
+        let mut i = k;
+        while let Some(j) = next(i).filter(|&j| ok(j)) {
+            let Some(joint) = self.joint(i, j) else { break };
+            right.push(j);
+            right_joints.push(joint);
+            if joint == Joint::And {
+                break;
+            }
+            i = j;
+        }
+        let (mut left, mut left_joints) = (Vec::new(), Vec::new());
+        let mut i = k;
+        while let Some(j) = prev(i).filter(|&j| ok(j)) {
+            let Some(joint) = self.joint(j, i) else { break };
+            if joint == Joint::And && !(right.is_empty() && left.is_empty()) {
+                break;
+            }
+            left.push(j);
+            left_joints.push(joint);
+            i = j;
+        }
+        left.reverse();
+        left_joints.reverse();
+        let mut group = left;
+        let at = group.len();
+        group.push(k);
+        group.extend(right);
+        let mut joints = left_joints;
+        joints.extend(right_joints);
+        if !joints.contains(&Joint::And) && joints.contains(&Joint::Comma) {
+            // An apposition: keep only the hyphenated run around k.
+            let mut lo = at;
+            while lo > 0 && joints[lo - 1] == Joint::Hyphen {
+                lo -= 1;
+            }
+            let mut hi = at;
+            while hi < joints.len() && joints[hi] == Joint::Hyphen {
+                hi += 1;
+            }
+            group = group[lo..=hi].to_vec();
+        }
+        let mut seen: Vec<u32> = Vec::with_capacity(group.len());
+        group.retain(|&j| {
+            let e = self.ms[j].entity;
+            let new = !seen.contains(&e);
+            seen.push(e);
+            new
+        });
+        group
+    }
+
+    /// "between A ... and B": the first usable mention after the "and" that follows A, when at
+    /// most three words (and any mentions) stand between A and the "and", and at most an
+    /// article between the "and" and B's phrase.
+    fn between_partner(&self, a: usize, types: &[String], trigger: &Range<usize>) -> Option<usize> {
+        let mut i = self.mention_words[a].end;
+        let mut plain = 0;
+        while i < self.words.len() {
+            if let Some(k) = self.owner[i] {
+                i = self.mention_words[k].end.max(i + 1);
+                continue;
+            }
+            if self.word(i) == "and" {
+                break;
+            }
+            plain += 1;
+            if plain > 3 {
+                return None;
+            }
+            i += 1;
+        }
+        let and = i;
+        let b = (0..self.ms.len())
+            .filter(|&k| self.mention_words[k].start > and && self.usable(k, types, trigger))
+            .min_by_key(|&k| self.mention_words[k].start)?;
+        let plain_between = (and + 1..self.ext_start[b])
+            .all(|i| self.owner[i].is_none() && matches!(self.word(i), "the" | "a" | "an"));
+        plain_between.then_some(b)
+    }
+
+    /// The subject of a participle clause ("..., accusing Seoul of"): the subject of the
+    /// sentence's previous statement, else the nearest allowed mention before the previous
+    /// past-tense verb.
+    fn participle_subject(&self, f: &Found, prev: &[(usize, usize)]) -> Option<usize> {
+        let t = &f.trigger;
+        let types = &f.rule.subject_types;
+        let w = self.word(t.start);
+        let comma = t.start > 0
+            && self.text[self.words[t.start - 1].span.end..self.words[t.start].span.start]
+                .contains(',');
+        if self.owner[t.start].is_some() || w.len() < 5 || !w.ends_with("ing") || !comma {
+            return None;
+        }
+        if let Some(&(_, k)) = prev
+            .iter()
+            .rev()
+            .find(|&&(s, k)| s < t.start && self.usable(k, types, t))
+        {
+            return Some(k);
+        }
+        let verb = (0..t.start)
+            .rev()
+            .find(|&i| self.owner[i].is_none() && looks_past(self.word(i)))?;
+        self.left(types, verb, f.rule.max_distance, t)
+    }
+
+    /// An entity named inside the mention that ends the trigger ("Japanese" in "boycott of
+    /// Japanese goods"), by the dictionary's names, demonyms and metonyms.
+    fn named_inside(&self, trigger: &Range<usize>, types: &[String]) -> Option<Party> {
+        let k = self.owner[trigger.end - 1]?;
+        let m = &self.ms[k];
+        let hay = &self.text[m.start..m.end];
+        let starts: Vec<usize> = self.mention_words[k]
+            .clone()
+            .map(|i| self.words[i].span.start - m.start)
+            .collect();
+        let mut best: Option<(u32, Range<usize>)> = None;
+        for (ei, e) in self.dict.entities.iter().enumerate() {
+            if ei as u32 == m.entity || !(types.is_empty() || types.contains(&e.kind)) {
+                continue;
+            }
+            for a in &e.aliases {
+                let longer = best.as_ref().is_none_or(|(_, r)| a.text.len() > r.len());
+                if matches!(a.kind, AliasKind::Short | AliasKind::Role) || !longer {
+                    continue;
+                }
+                let exact = a.case == CaseRule::Exact;
+                let hit = find_word(hay, &a.text, exact, &starts).find(|r| {
+                    !e.exclude.iter().any(|x| {
+                        find_word(hay, x, false, &starts)
+                            .any(|x| x.start < r.end && r.start < x.end)
+                    })
+                });
+                if let Some(r) = hit {
+                    best = Some((ei as u32, r));
+                }
+            }
+        }
+        best.map(|(entity, r)| Party {
+            entity,
+            span: m.start + r.start..m.start + r.end,
+        })
+    }
+
+    /// Whether a negator governs the trigger: walking back from it over at most three
+    /// auxiliaries, adverbs or verbs like "want to" ("did not want to criticise") reaches it.
+    fn negated(&self, from: usize, to: usize) -> bool {
+        let mut skipped = 0;
+        for i in (from..to).rev() {
+            if self.owner[i].is_some() {
+                return false;
+            }
+            let w = self.word(i);
+            if NEGATORS.contains(&w) {
+                return true;
+            }
+            if REFUSALS.contains(&w) && i + 1 < to && self.word(i + 1) == "to" {
+                return true;
+            }
+            if !transparent(w) {
+                return false;
+            }
+            skipped += 1;
+            if skipped > 3 {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// The modality of the marker nearest the end of `range`; `nouns` only counts nouns
+    /// ("strategy", "plan").
+    fn modality(&self, range: Range<usize>, nouns: bool) -> Option<&'static str> {
+        for i in range.rev() {
+            if self.owner[i].is_some() {
+                continue;
+            }
+            let w = self.word(i);
+            let next = if i + 1 < self.words.len() {
+                self.word(i + 1)
+            } else {
+                ""
+            };
+            let m =
+                match w {
+                    "threat" | "threats" => "threatened",
+                    "proposal" => "proposed",
+                    "plan" | "plans" | "objective" | "strategy" | "goal" | "aim" => "planned",
+                    "possibility" => "hypothetical",
+                    _ if nouns => continue,
+                    "threatened" | "threatens" | "threaten" | "threatening" | "warned"
+                    | "warns" => "threatened",
+                    "proposed" | "proposes" | "propose" | "proposing" | "suggested" | "offered" => {
+                        "proposed"
+                    }
+                    "planned" | "planning" | "intends" | "intended" | "intend" | "will"
+                    | "would" | "decided" | "announced" | "pledged" | "vowed" | "want"
+                    | "wants" | "wanted" => "planned",
+                    "set" | "determined" if next == "to" => "planned",
+                    "could" | "might" | "if" | "unless" => "hypothetical",
+                    // "May" inside a sentence is the month.
+                    "may" if i == 0 || !self.capitalised(i) => "hypothetical",
+                    _ => continue,
+                };
+            if matches!(w, "would" | "will")
+                && (i.saturating_sub(10)..i).any(|j| BELIEFS.contains(&self.word(j)))
+            {
+                return Some("hypothetical");
+            }
+            return Some(m);
+        }
+        None
+    }
+
+    fn capitalised(&self, i: usize) -> bool {
+        self.text[self.words[i].span.clone()]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    }
+
+    fn party(&self, k: usize) -> Party {
+        Party {
+            entity: self.ms[k].entity,
+            span: self.ms[k].start..self.ms[k].end,
+        }
+    }
+
+    /// Finds the parties and flags of a matched trigger and adds its relations to `out`;
+    /// returns the subject mention, if any relation was added.
+    fn apply(&self, f: &Found, prev: &[(usize, usize)], out: &mut Vec<Relation>) -> Option<usize> {
+        let rule = f.rule;
+        let t = &f.trigger;
+        let max = rule.max_distance;
+        let subjects: Vec<Party>;
+        let mut objects: Vec<Party> = Vec::new();
+        let near_from: usize;
+        let mut before_subject: Option<(Range<usize>, bool)> = None;
+        let mut first_subject = None;
+        // An entity named inside a mention that ends the pattern is its object.
+        let inner = if rule.voice == Voice::Active && rule.ends_with_mention() {
+            self.named_inside(t, &rule.object_types)
+        } else {
+            None
+        };
+        match rule.voice {
+            Voice::Active | Voice::Passive => {
+                let (s, o) = if rule.voice == Voice::Active {
+                    (
+                        self.participle_subject(f, prev)
+                            .or_else(|| self.left(&rule.subject_types, t.start, max, t)),
+                        f.slot.or_else(|| {
+                            if inner.is_some() {
+                                None
+                            } else {
+                                self.right(&rule.object_types, t.end, max, t)
+                            }
+                        }),
+                    )
+                } else {
+                    (
+                        self.right(&rule.subject_types, t.end, max, t),
+                        f.slot
+                            .or_else(|| self.left(&rule.object_types, t.start, max, t)),
+                    )
+                };
+                let s = s?;
+                first_subject = Some(s);
+                objects = match o {
+                    Some(o) => self
+                        .coordinated(o, &rule.object_types, t)
+                        .into_iter()
+                        .map(|k| self.party(k))
+                        .collect(),
+                    None => vec![inner?],
+                };
+                let group = self.coordinated(s, &rule.subject_types, t);
+                let left_end = group
+                    .iter()
+                    .map(|&k| self.mention_words[k].end)
+                    .filter(|&e| e <= t.start)
+                    .max()
+                    .unwrap_or(0);
+                near_from = left_end.max(t.start.saturating_sub(6));
+                if rule.voice == Voice::Active {
+                    if let Some(first) = group
+                        .iter()
+                        .map(|&k| self.mention_words[k].start)
+                        .filter(|&s| s < t.start)
+                        .min()
+                    {
+                        before_subject = Some((first.saturating_sub(3)..first, true));
+                    }
+                }
+                subjects = group.into_iter().map(|k| self.party(k)).collect();
+            }
+            Voice::Mutual => {
+                let mut group = Vec::new();
+                let mut on_left = false;
+                if rule.side != Side::Right {
+                    if let Some(k) = self.left(&rule.subject_types, t.start, max, t) {
+                        let g = self.coordinated(k, &rule.subject_types, t);
+                        if g.len() >= 2 {
+                            group = g;
+                            on_left = true;
+                        }
+                    }
+                }
+                if group.is_empty() && rule.side != Side::Left {
+                    if let Some(k) = self.right(&rule.subject_types, t.end, max, t) {
+                        let mut g = self.coordinated(k, &rule.subject_types, t);
+                        if g.len() < 2 && self.word(t.end - 1) == "between" {
+                            g.extend(self.between_partner(k, &rule.subject_types, t));
+                        }
+                        if g.len() >= 2 {
+                            group = g;
+                        }
+                    }
+                }
+                if group.is_empty() {
+                    return None;
+                }
+                if on_left {
+                    let first = self.mention_words[group[0]].start;
+                    near_from = group
+                        .iter()
+                        .map(|&k| self.mention_words[k].end)
+                        .max()
+                        .unwrap_or(first);
+                    before_subject = Some((first.saturating_sub(6)..first, false));
+                } else {
+                    near_from = t.start.saturating_sub(6);
+                }
+                subjects = group.into_iter().map(|k| self.party(k)).collect();
+            }
+        }
+        let negated =
+            self.negated(near_from, t.start) || t.clone().any(|i| NEGATORS.contains(&self.word(i)));
+        let modality = self
+            .modality(near_from..t.start, false)
+            .or(rule.modality.as_deref())
+            .or_else(|| before_subject.and_then(|(r, nouns)| self.modality(r, nouns)))
+            .unwrap_or("asserted");
+        let reversed = is_reversed(|i| self.word(i), t.end..self.words.len());
+        let trigger = self.words[t.start].span.start..self.words[t.end - 1].span.end;
+        let before = out.len();
+        let mut emit = |s: &Party, o: &Party| {
+            let (s, o) = if f.symmetric && o.entity < s.entity {
+                (o, s)
+            } else {
+                (s, o)
+            };
+            if s.entity == o.entity {
+                return;
+            }
+            out.push(Relation {
+                subject: s.entity,
+                object: o.entity,
+                attrs: RelationAttrs {
+                    relation: rule.relation.clone(),
+                    negated,
+                    modality: modality.to_string(),
+                    reversed,
+                },
+                rule: f.index,
+                sentence: f.sentence,
+                subject_span: s.span.clone(),
+                object_span: o.span.clone(),
+                trigger: trigger.clone(),
+            });
+        };
+        if rule.voice == Voice::Mutual {
+            for (i, a) in subjects.iter().enumerate() {
+                for b in &subjects[i + 1..] {
+                    emit(a, b);
+                }
+            }
+        } else {
+            for s in &subjects {
+                for o in &objects {
+                    emit(s, o);
+                }
+            }
+        }
+        first_subject.filter(|_| out.len() > before)
+    }
 }
 
-/// The mentions coordinated with mention `k` ("Japan and South Korea", "Tokyo, Seoul and
-/// Washington"), in text order, `k` included; only those of the allowed types.
-fn coordinated(
-    doc: &Document,
-    ms: &[crate::tagger::Mention],
-    k: usize,
-    types: &[String],
-    dict: &Dictionary,
-) -> Vec<usize> {
-    let joins = |a: usize, b: usize| {
-        let between = doc.text[ms[a].end..ms[b].start].trim().to_lowercase();
-        let between = between.strip_prefix("'s").unwrap_or(&between).trim();
-        matches!(
-            between,
-            "and"
-                | "or"
-                | ","
-                | ", and"
-                | ",and"
-                | "and the"
-                | ", and the"
-                | "as well as"
-                | "and also"
-                | "&"
-                | "-"
-        )
-    };
-    let type_ok = |k: usize| {
-        types.is_empty()
-            || types
-                .iter()
-                .any(|t| *t == dict.entities[ms[k].entity as usize].kind)
-    };
-    let mut lo = k;
-    while lo > 0 && joins(lo - 1, lo) && type_ok(lo - 1) {
-        lo -= 1;
-    }
-    let mut hi = k;
-    while hi + 1 < ms.len() && joins(hi, hi + 1) && type_ok(hi + 1) {
-        hi += 1;
-    }
-    let mut group: Vec<usize> = (lo..=hi).collect();
-    group.dedup_by_key(|&mut i| ms[i].entity);
-    group
+/// The byte ranges where `needle` occurs in `hay` as whole words starting at one of
+/// `starts` (ASCII case ignored unless `exact`).
+fn find_word<'h>(
+    hay: &'h str,
+    needle: &'h str,
+    exact: bool,
+    starts: &'h [usize],
+) -> impl Iterator<Item = Range<usize>> + 'h {
+    let first = needle.as_bytes().first().copied();
+    starts.iter().filter_map(move |&i| {
+        let b = hay.as_bytes()[i];
+        let start = if exact {
+            Some(b) == first
+        } else {
+            first.is_some_and(|f| f.eq_ignore_ascii_case(&b))
+        };
+        if !start {
+            return None;
+        }
+        let end = i + needle.len();
+        let cand = hay.get(i..end)?;
+        let same = if exact {
+            cand == needle
+        } else {
+            cand.eq_ignore_ascii_case(needle)
+        };
+        let open = !hay[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        let close = !hay[end..].chars().next().is_some_and(char::is_alphanumeric);
+        (same && open && close).then_some(i..end)
+    })
 }
+
+/// When the sentence after one with relations opens with their subject, or with a pronoun
+/// standing for the sentence's first subject, and says within a few words that it backed
+/// down, those relations are reversed ("Seoul announced it would terminate GSOMIA. It later
+/// backed down ...").
+fn reversed_next(
+    doc: &Document,
+    tagged: &TaggedDocument,
+    sentence: u32,
+    rest: &[Mention],
+    found: &mut [Relation],
+) {
+    let s = sentence as usize;
+    let (Some(this), Some(next)) = (tagged.sentences.get(s), tagged.sentences.get(s + 1)) else {
+        return;
+    };
+    if this.paragraph != next.paragraph || found.is_empty() {
+        return;
+    }
+    let n = rest
+        .iter()
+        .take_while(|m| m.sentence as usize == s + 1)
+        .count();
+    let ms = &rest[..n];
+    let (mut words, mut lower, mut owner) = (Vec::new(), String::new(), Vec::new());
+    tokenize(
+        &doc.text,
+        next.span.clone(),
+        ms,
+        &mut words,
+        &mut lower,
+        &mut owner,
+        24,
+    );
+    let word = |i: usize| &lower[words[i].lower.clone()];
+    let mut i = 0;
+    while i < words.len() && OPENERS.contains(&word(i)) {
+        i += 1;
+    }
+    if i >= words.len() {
+        return;
+    }
+    let (referent, after) = if matches!(word(i), "it" | "they" | "he" | "she") {
+        let first = found.iter().min_by_key(|r| r.subject_span.start);
+        (first.map(|r| r.subject), i + 1)
+    } else if let Some(m) = ms.iter().find(|m| m.start == words[i].span.start) {
+        let end = words.partition_point(|w| w.span.start < m.end);
+        (Some(m.entity), end)
+    } else {
+        (None, i)
+    };
+    let Some(referent) = referent else { return };
+    if is_reversed(word, after..words.len().min(after + 8)) {
+        for r in found.iter_mut().filter(|r| r.subject == referent) {
+            r.attrs.reversed = true;
+        }
+    }
+}
+
+/// Words that may open a sentence before its subject.
+const OPENERS: &[&str] = &[
+    "but",
+    "however",
+    "then",
+    "later",
+    "eventually",
+    "yet",
+    "still",
+    "ultimately",
+    "finally",
+];
 
 const NEGATORS: &[&str] = &[
     "not",
@@ -1002,57 +2161,128 @@ const NEGATORS: &[&str] = &[
     "nor",
 ];
 
-fn is_negated(before: &[&str]) -> bool {
-    before.iter().any(|w| NEGATORS.contains(w))
-        || before.windows(2).any(|p| {
-            matches!(
-                p[0],
-                "refused" | "refuses" | "refusing" | "declined" | "declines" | "failed" | "fails"
-            ) && p[1] == "to"
-                || (p[0] == "no" && p[1] == "longer")
-        })
+/// Verbs that negate the verb after "to" ("refused to criticise").
+const REFUSALS: &[&str] = &[
+    "refuse",
+    "refuses",
+    "refused",
+    "refusing",
+    "decline",
+    "declines",
+    "declined",
+    "declining",
+    "fail",
+    "fails",
+    "failed",
+    "failing",
+];
+
+/// Words a negator reaches its verb across: auxiliaries, particles, some adverbs and verbs
+/// that pass the negation on ("did not want to criticise").
+const TRANSPARENT: &[&str] = &[
+    "to", "be", "been", "being", "have", "has", "had", "is", "are", "was", "were", "am", "will",
+    "would", "shall", "should", "can", "could", "may", "might", "must", "do", "does", "did",
+    "even", "ever", "yet", "also", "still", "further", "longer", "now", "then", "always", "again",
+    "too", "so", "want", "wants", "wanted", "try", "tries", "tried", "plan", "plans", "planned",
+    "intend", "intends", "intended", "seek", "seeks", "sought", "going", "able", "willing",
+    "expected", "likely", "agree", "agreed", "seem", "seems", "seemed", "appear", "appears",
+    "appeared",
+];
+
+/// Words ending in -ly that are not adverbs.
+const NOT_ADVERBS: &[&str] = &[
+    "rally", "italy", "family", "supply", "apply", "reply", "july", "assembly", "anomaly",
+];
+
+fn transparent(w: &str) -> bool {
+    TRANSPARENT.contains(&w) || (w.len() >= 5 && w.ends_with("ly") && !NOT_ADVERBS.contains(&w))
 }
 
-fn modality_of(before: &[&str]) -> Option<&'static str> {
-    // The word nearest the trigger decides.
-    for (i, w) in before.iter().enumerate().rev() {
-        let next = before.get(i + 1).copied().unwrap_or("");
-        let m = match *w {
-            "threatened" | "threatens" | "threaten" | "threatening" | "threat" | "warned"
-            | "warns" => "threatened",
-            "proposed" | "proposes" | "propose" | "proposing" | "proposal" | "suggested"
-            | "offered" => "proposed",
-            "planned" | "plans" | "plan" | "planning" | "intends" | "intended" | "will"
-            | "would" | "decided" | "announced" | "pledged" | "vowed" | "set"
-                if *w != "set" || next == "to" =>
-            {
-                "planned"
-            }
-            "could" | "might" | "may" | "if" | "unless" | "possibility" => "hypothetical",
-            _ => continue,
-        };
-        return Some(m);
-    }
-    None
+/// Verbs of belief: "would" after them is a guess, not a plan.
+const BELIEFS: &[&str] = &[
+    "thought",
+    "think",
+    "thinks",
+    "believed",
+    "believe",
+    "believes",
+    "expected",
+    "expect",
+    "expects",
+    "hoped",
+    "hope",
+    "hopes",
+    "assumed",
+    "assume",
+    "assumes",
+    "predicted",
+    "predict",
+    "predicts",
+    "imagined",
+    "reckoned",
+    "felt",
+];
+
+/// Common irregular past tenses (regular ones end in -ed).
+const PAST_IRREGULAR: &[&str] = &[
+    "met",
+    "held",
+    "took",
+    "made",
+    "struck",
+    "gave",
+    "kept",
+    "left",
+    "said",
+    "told",
+    "sent",
+    "brought",
+    "sought",
+    "fought",
+    "sold",
+    "bought",
+    "paid",
+    "stood",
+    "led",
+    "won",
+    "sat",
+    "began",
+    "chose",
+    "spoke",
+    "wrote",
+    "drove",
+    "withdrew",
+    "broke",
+    "upheld",
+    "undertook",
+    "was",
+    "were",
+    "had",
+    "did",
+    "put",
+    "set",
+    "cut",
+];
+
+fn looks_past(w: &str) -> bool {
+    (w.len() >= 5 && w.ends_with("ed")) || PAST_IRREGULAR.contains(&w)
 }
 
-fn is_reversed(after: &[&str]) -> bool {
-    after.windows(2).any(|p| {
+/// Whether the words in `range` say an act was undone.
+fn is_reversed<'w>(word: impl Fn(usize) -> &'w str, range: Range<usize>) -> bool {
+    range.clone().any(|i| {
+        let w = word(i);
+        let next = if i + 1 < range.end { word(i + 1) } else { "" };
         matches!(
-            (p[0], p[1]),
-            ("backed", "down")
-                | ("back", "down")
-                | ("reversed", "course")
-                | ("reversed", "its")
+            (w, next),
+            ("backed" | "back" | "backs" | "backing", "down")
+                | ("reversed" | "reverses" | "reversing", "course")
                 | ("walked", "back")
                 | ("changed", "course")
-                | ("u-turn", _)
-                | ("rescinded", _)
-        )
-    }) || after.iter().any(|w| {
-        matches!(
-            *w,
-            "reversed" | "rescinded" | "reinstated" | "reinstate" | "u-turn"
+                | ("u", "turn")
+        ) || matches!(
+            w,
+            "reversed" | "rescinded" | "reinstated" | "reinstate" | "reinstating"
         )
     })
 }

@@ -11,18 +11,30 @@ const DICT: &str = r#"{"entities": [
   {"id": "us", "type": "country", "label": "United States", "aliases": [{"text": "US", "case": "exact"}], "metonyms": ["Washington"]},
   {"id": "gsomia", "type": "agreement", "label": "GSOMIA"},
   {"id": "moon", "type": "person", "label": "Moon Jae-in", "short": ["Moon"]},
-  {"id": "abe", "type": "person", "label": "Shinzo Abe", "short": ["Abe"]}
+  {"id": "abe", "type": "person", "label": "Shinzo Abe", "short": ["Abe"]},
+  {"id": "cn", "type": "country", "label": "China", "demonyms": ["Chinese"], "metonyms": ["Beijing"]},
+  {"id": "tr", "type": "country", "label": "Türkiye", "demonyms": ["Turkish"], "metonyms": ["Ankara"]},
+  {"id": "park", "type": "person", "label": "Park Geun-hye", "short": ["Park"]},
+  {"id": "obama", "type": "person", "label": "Barack Obama", "short": ["Obama"]},
+  {"id": "navy", "type": "organisation", "label": "ROK Navy", "aliases": ["South Korean Navy"]},
+  {"id": "controls", "type": "event", "label": "2019 export controls", "aliases": ["export controls", "export curbs"]},
+  {"id": "boycott", "type": "event", "label": "2019 boycott", "aliases": ["boycott of Japanese goods"]},
+  {"id": "chengdu", "type": "event", "label": "2019 Chengdu summit", "aliases": ["summit in Chengdu"]}
 ]}"#;
 
 /// (subject, relation, object, negated, modality, reversed)
 type Row = (String, String, String, bool, String, bool);
 
 fn extract(text: &str) -> Vec<Row> {
+    extract_with(&RuleSet::embedded().unwrap(), text)
+}
+
+/// Rows of the relations that `rules` find in `text`, tagged with the test dictionary.
+fn extract_with(rules: &RuleSet, text: &str) -> Vec<Row> {
     let mut b = Builder::default();
     b.add_json("t.json", DICT).unwrap();
     let dict = b.finish().unwrap();
     let tagger = Tagger::new(&dict).unwrap();
-    let rules = RuleSet::embedded().unwrap();
     let doc = Document::new("t", text).with_date(Date::new(2019, 8, 22).unwrap());
     let tagged = tagger.tag(&doc);
     rules
@@ -220,4 +232,401 @@ fn the_embedded_rules_load() {
     let r = RuleSet::embedded().unwrap();
     assert!(r.rules.len() >= 20);
     assert!(r.types.iter().any(|t| t.id == "meets" && t.symmetric));
+}
+
+/// Only the (subject, relation, object) of each row, sorted.
+fn triples(rows: Vec<Row>) -> Vec<(String, String, String)> {
+    let mut t: Vec<_> = rows.into_iter().map(|r| (r.0, r.1, r.2)).collect();
+    t.sort();
+    t.dedup();
+    t
+}
+
+fn triple(s: &str, rel: &str, o: &str) -> (String, String, String) {
+    (s.into(), rel.into(), o.into())
+}
+
+#[test]
+fn titles_and_demonyms_in_front_of_names_belong_to_the_name() {
+    assert_eq!(
+        extract("President Moon Jae-in and PM Shinzo Abe sat down for high-level talks."),
+        [row("abe", "meets", "moon", false, "asserted", false)]
+    );
+    // The demonyms are modifiers, not parties, and Obama only arranged the meeting.
+    assert_eq!(
+        extract(
+            "In 2014, Obama brought South Korean President Park Geun-hye and Japanese Prime \
+             Minister Shinzo Abe together for their first face-to-face talks."
+        ),
+        [row("abe", "meets", "park", false, "asserted", false)]
+    );
+    assert_eq!(
+        triples(extract(
+            "Japan criticised South Korean President Moon Jae-in."
+        )),
+        [triple("jp", "criticises", "moon")]
+    );
+    // "former" and "then" may stand before a title.
+    assert_eq!(
+        triples(extract(
+            "China and former President Park Geun-hye clashed over trade."
+        )),
+        [triple("cn", "disputes_with", "park")]
+    );
+}
+
+#[test]
+fn a_list_ends_at_its_and_and_commas_alone_are_an_apposition() {
+    assert_eq!(
+        triples(extract(
+            "There is a spat between Japan and South Korea, and the United States worries."
+        )),
+        [triple("jp", "disputes_with", "kr")]
+    );
+    assert_eq!(
+        triples(extract(
+            "South Korea criticised Shinzo Abe, Japan's leader."
+        )),
+        [triple("kr", "criticises", "abe")]
+    );
+    assert_eq!(
+        triples(extract("Tokyo, Seoul and Washington criticised Beijing.")),
+        [
+            triple("jp", "criticises", "cn"),
+            triple("kr", "criticises", "cn"),
+            triple("us", "criticises", "cn")
+        ]
+    );
+}
+
+#[test]
+fn between_pairs_its_two_sides_across_a_short_phrase() {
+    assert_eq!(
+        triples(extract(
+            "The stand-off between the administration of President Moon Jae-in in South Korea \
+             and Prime Minister Shinzo Abe in Japan continues."
+        )),
+        [triple("abe", "disputes_with", "moon")]
+    );
+    assert_eq!(
+        triples(extract(
+            "A dispute over rules of engagement between a South Korean Navy vessel and Japanese \
+             reconnaissance plane flared."
+        )),
+        [triple("jp", "disputes_with", "navy")]
+    );
+}
+
+#[test]
+fn mutual_groups_relate_every_pair_on_the_side_the_rule_names() {
+    assert_eq!(
+        triples(extract(
+            "The renewed US-Japan-South Korea cooperation did not last."
+        )),
+        [
+            triple("jp", "cooperates_with", "kr"),
+            triple("jp", "cooperates_with", "us"),
+            triple("kr", "cooperates_with", "us")
+        ]
+    );
+    // A summit that is a mention of an event is a trigger; "X-Y summit" looks left only.
+    assert_eq!(
+        triples(extract(
+            "Moon Jae-in met Shinzo Abe. Ahead of the Moon-Abe summit in Chengdu, Japan eased."
+        )),
+        [triple("abe", "meets", "moon")]
+    );
+    assert_eq!(
+        extract("After the summit Moon Jae-in and Shinzo Abe went home."),
+        Vec::<Row>::new()
+    );
+    // En dashes join like hyphens.
+    assert_eq!(
+        triples(extract("The Japan\u{2013}South Korea cooperation ended.")),
+        [triple("jp", "cooperates_with", "kr")]
+    );
+}
+
+#[test]
+fn a_negator_counts_only_when_it_governs_the_trigger() {
+    assert_eq!(
+        extract("The decision did not resolve the icy tensions between South Korea and Japan."),
+        [row("jp", "disputes_with", "kr", false, "asserted", false)]
+    );
+    assert_eq!(
+        extract("Japan did not want to openly criticise South Korea."),
+        [row("jp", "criticises", "kr", true, "planned", false)]
+    );
+    assert_eq!(
+        extract("Japan no longer supports South Korea."),
+        [row("jp", "supports", "kr", true, "asserted", false)]
+    );
+    assert_eq!(
+        extract("There were no talks between Japan and South Korea."),
+        [row("jp", "meets", "kr", true, "asserted", false)]
+    );
+    assert_eq!(
+        triples(extract(
+            "The United States is no longer a link connecting its allies Japan and South Korea."
+        )),
+        [
+            triple("jp", "allied_with", "us"),
+            triple("kr", "allied_with", "us")
+        ]
+    );
+    assert!(
+        extract(
+            "The United States is no longer a link connecting its allies Japan and South Korea."
+        )
+        .iter()
+        .all(|r| !r.3)
+    );
+}
+
+#[test]
+fn mentions_can_be_triggers_and_gaps_cross_mentions_of_other_types() {
+    assert_eq!(
+        extract("South Korea returned the favor, setting off a boycott of Japanese goods."),
+        [row("kr", "restricts_trade", "jp", false, "asserted", false)]
+    );
+    assert_eq!(
+        extract("Japanese export controls placed upon materials used by South Korean firms."),
+        [row("jp", "restricts_trade", "kr", false, "asserted", false)]
+    );
+    let mut rules = RuleSet::default();
+    rules
+        .add_json(
+            "r.json",
+            r#"{"relations": {"praises": "praises"}, "rules": [
+                {"id": "p", "relation": "praises", "pattern": "praise~ *2 for",
+                 "subject": ["country"], "object": ["country"]}]}"#,
+        )
+        .unwrap();
+    // A gap may skip an event, not a country.
+    assert_eq!(
+        triples(extract_with(
+            &rules,
+            "Japan praised the summit in Chengdu for China."
+        )),
+        [triple("jp", "praises", "cn")]
+    );
+    assert_eq!(
+        extract_with(&rules, "Japan praised South Korea for China."),
+        Vec::<Row>::new()
+    );
+}
+
+#[test]
+fn an_object_slot_names_the_object_inside_the_pattern() {
+    assert_eq!(
+        extract(
+            "The South Korean High Court ordered Japanese companies to financially compensate \
+             Korean people."
+        ),
+        [row(
+            "kr",
+            "demands_compensation_from",
+            "jp",
+            false,
+            "asserted",
+            false
+        )]
+    );
+    assert_eq!(
+        triples(extract(
+            "Tokyo accused a South Korean vessel of locking its radar."
+        )),
+        [triple("jp", "accuses", "kr")]
+    );
+}
+
+#[test]
+fn modality_words_of_plans_and_beliefs() {
+    let modality = |text: &str| -> Vec<String> { extract(text).into_iter().map(|r| r.4).collect() };
+    assert_eq!(
+        modality("Japan wanted to openly criticise China."),
+        ["planned"]
+    );
+    assert_eq!(
+        modality("Moon Jae-in is determined to reverse the policies of Shinzo Abe."),
+        ["planned"]
+    );
+    assert_eq!(
+        modality("Shinzo Abe's determined opposition to South Korea."),
+        ["asserted"]
+    );
+    assert_eq!(
+        modality("Washington's objective is for Japan and South Korea to cooperate."),
+        ["planned"]
+    );
+    assert_eq!(
+        modality("A long coveted strategy in US circles is an alliance with Tokyo."),
+        ["planned"]
+    );
+    assert_eq!(
+        modality(
+            "Seoul thought that its influence would bring the United States and China to the \
+             negotiating table."
+        ),
+        ["hypothetical"]
+    );
+    assert_eq!(
+        modality("In May 2019, Japan criticised South Korea."),
+        ["asserted"]
+    );
+    assert_eq!(
+        modality("Japan may criticise South Korea."),
+        ["hypothetical"]
+    );
+}
+
+#[test]
+fn the_next_sentence_can_reverse_a_statement() {
+    let reversed = |text: &str| -> Vec<bool> { extract(text).into_iter().map(|r| r.5).collect() };
+    assert_eq!(
+        reversed("Seoul announced it would terminate GSOMIA. It later backed down after pressure."),
+        [true]
+    );
+    assert_eq!(
+        reversed("Seoul announced it would terminate GSOMIA. Seoul reversed course in November."),
+        [true]
+    );
+    assert_eq!(
+        reversed("Seoul announced it would terminate GSOMIA. But Tokyo later backed down."),
+        [false]
+    );
+    // Another paragraph is another topic.
+    assert_eq!(
+        reversed("Seoul announced it would terminate GSOMIA.\n\nIt later backed down."),
+        [false]
+    );
+    assert_eq!(
+        reversed("Seoul said it would terminate GSOMIA, then made a U-turn."),
+        [true]
+    );
+}
+
+#[test]
+fn a_participle_after_a_comma_takes_the_subject_of_its_clause() {
+    assert_eq!(
+        triples(extract(
+            "In July, the government of Japanese Prime Minister Shinzo Abe placed export \
+             controls on chips for South Korean firms, accusing Seoul of breaking sanctions."
+        )),
+        [
+            triple("abe", "accuses", "kr"),
+            triple("abe", "restricts_trade", "kr")
+        ]
+    );
+    // No statement before it: the subject of the previous past-tense verb.
+    assert_eq!(
+        triples(extract("South Korea hosted China, condemning Japan.")),
+        [triple("kr", "criticises", "jp")]
+    );
+}
+
+#[test]
+fn allies_as_modifiers() {
+    assert_eq!(
+        triples(extract(
+            "Japan and South Korea, both US allies, work on it."
+        )),
+        [
+            triple("jp", "allied_with", "us"),
+            triple("kr", "allied_with", "us")
+        ]
+    );
+    assert_eq!(
+        triples(extract(
+            "The consensus among US allies Japan and South Korea holds."
+        )),
+        [
+            triple("jp", "allied_with", "us"),
+            triple("kr", "allied_with", "us")
+        ]
+    );
+    assert_eq!(
+        triples(extract("Japan remains an ally of the United States.")),
+        [triple("jp", "allied_with", "us")]
+    );
+}
+
+#[test]
+fn unicode_text_is_read_correctly() {
+    assert_eq!(
+        triples(extract(
+            "Tokyo\u{2019}s rejection of Seoul\u{2019}s offer angered many."
+        )),
+        [triple("jp", "rejects", "kr")]
+    );
+    assert_eq!(
+        triples(extract("Türkiye criticised Japan\u{2019}s decision.")),
+        [triple("tr", "criticises", "jp")]
+    );
+    assert_eq!(
+        extract("Turkish officials didn\u{2019}t criticise Japan."),
+        [row("tr", "criticises", "jp", true, "asserted", false)]
+    );
+    // Pattern words outside ASCII, in any case.
+    let mut rules = RuleSet::default();
+    rules
+        .add_json(
+            "r.json",
+            r#"{"relations": {"criticises": "criticises"}, "rules": [
+                {"id": "fr", "relation": "criticises", "pattern": "critiqué"}]}"#,
+        )
+        .unwrap();
+    assert_eq!(
+        triples(extract_with(&rules, "Türkiye a CRITIQUÉ Japan.")),
+        [triple("tr", "criticises", "jp")]
+    );
+}
+
+#[test]
+fn bad_mention_tokens_and_sides_are_reported() {
+    let load = |rule: &str| {
+        let mut r = RuleSet::default();
+        r.add_json(
+            "r.json",
+            &format!(r#"{{"relations": {{"meets": "meets"}}, "rules": [{rule}]}}"#),
+        )
+        .map(|_| r)
+    };
+    let err = |rule: &str| load(rule).unwrap_err().to_string();
+    assert!(
+        err(r#"{"id": "a", "relation": "meets", "pattern": "meet~ @obj", "voice": "mutual"}"#)
+            .contains("@obj needs the active or passive voice")
+    );
+    assert!(
+        err(r#"{"id": "a", "relation": "meets", "pattern": "meet~", "side": "left"}"#)
+            .contains("only a mutual rule has a side")
+    );
+    assert!(
+        err(r#"{"id": "a", "relation": "meets", "pattern": "meet~", "voice": "mutual", "side": "up"}"#)
+            .contains("unknown side")
+    );
+    assert!(
+        err(r#"{"id": "a", "relation": "meets", "pattern": "meet~ [@event]"}"#)
+            .contains("cannot be optional")
+    );
+    assert!(
+        err(r#"{"id": "a", "relation": "meets", "pattern": "@obj meet~ @obj"}"#)
+            .contains("only one @obj")
+    );
+    assert!(
+        err(r#"{"id": "a", "relation": "meets", "pattern": "@event"}"#)
+            .contains("at least one required word")
+    );
+    let rules =
+        load(r#"{"id": "a", "relation": "meets", "pattern": "@weather:storm meet~"}"#).unwrap();
+    let mut b = Builder::default();
+    b.add_json("t.json", DICT).unwrap();
+    let dict = b.finish().unwrap();
+    assert!(
+        rules
+            .check_types(&dict)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown entity type \"weather\"")
+    );
 }
