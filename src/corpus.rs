@@ -454,7 +454,8 @@ pub struct Reader {
     current: Option<JsonLines>,
     options: ReadOptions,
     report: ReadReport,
-    seen: HashSet<(String, u64)>,
+    /// A fingerprint of every document's id and text, to read a repeated document once.
+    seen: HashSet<u64>,
 }
 
 struct JsonLines {
@@ -562,7 +563,10 @@ impl Iterator for Reader {
                 doc.date_inferred = doc.date.is_some();
             }
             // The same document given twice (same id, same text) is read once and reported.
-            let key = (doc.id.clone(), fingerprint(&doc.text));
+            let key = fingerprint(
+                doc.id.as_bytes(),
+                fingerprint(doc.text.as_bytes(), FNV_OFFSET),
+            );
             if !self.seen.insert(key) {
                 self.report.duplicate_documents += 1;
                 self.report.warnings.push(format!(
@@ -655,10 +659,13 @@ pub fn infer_date(text: &str) -> Option<Date> {
     None
 }
 
+/// The FNV-1a offset basis, the seed of a first [`fingerprint`].
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
 /// FNV-1a: a cheap, stable fingerprint for recognising a repeated document.
-fn fingerprint(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
+fn fingerprint(bytes: &[u8], seed: u64) -> u64 {
+    let mut h: u64 = seed;
+    for &b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }

@@ -114,6 +114,14 @@ fn writer<W: io::Write>(w: W) -> Writer<W> {
 /// Cleans a text cell and, when `guard` is set, neutralises a formula (see the module
 /// documentation).
 pub fn text_cell(s: &str, guard: bool) -> String {
+    // Nearly every cell needs no change: check the bytes (every character dropped below is
+    // either an ASCII control or starts with the byte 0xEF) and copy it in one go.
+    let clean = !s
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
+    if clean && !(guard && s.starts_with(['=', '+', '-', '@', '\t', '\r'])) {
+        return s.to_string();
+    }
     let mut out: String = s
         .chars()
         .filter(|&c| {
