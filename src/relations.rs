@@ -161,6 +161,8 @@ pub struct Rule {
     pub modality: Option<String>,
     /// Most words between the trigger and a subject or object.
     pub max_distance: usize,
+    /// Where the rule was defined: the file, the line and `rules[i]`, for messages.
+    pub origin: Location,
 }
 
 impl Rule {
@@ -583,7 +585,7 @@ impl RuleSet {
             for (i, r) in rules.iter().enumerate() {
                 let id = r.get("id").and_then(Value::as_str).unwrap_or_default();
                 let at = Location::json(name, lines.id(id), format!("rules[{i}]"));
-                let rule = self.parse_rule(r).map_err(|(p, m)| {
+                let mut rule = self.parse_rule(r).map_err(|(p, m)| {
                     let at = Location {
                         path: Some(if p.is_empty() {
                             format!("rules[{i}]")
@@ -594,6 +596,7 @@ impl RuleSet {
                     };
                     Error::dictionary(at, m)
                 })?;
+                rule.origin = at;
                 match self.rules.iter().position(|x| x.id == rule.id) {
                     Some(k) => self.rules[k] = rule,
                     None => self.rules.push(rule),
@@ -667,7 +670,17 @@ impl RuleSet {
                     .map_err(|_| (k.into(), format!("{k:?} must be a list of entity types"))),
             }
         };
-        let voice = match o.get("voice").and_then(Value::as_str).unwrap_or("active") {
+        let voice = match o.get("voice") {
+            None => "active",
+            Some(Value::String(v)) => v.as_str(),
+            Some(_) => {
+                return Err((
+                    "voice".into(),
+                    "\"voice\" must be a string: active, passive or mutual".into(),
+                ));
+            }
+        };
+        let voice = match voice {
             "active" => Voice::Active,
             "passive" => Voice::Passive,
             "mutual" => Voice::Mutual,
@@ -740,6 +753,7 @@ impl RuleSet {
             side,
             modality,
             max_distance,
+            origin: Location::file(""),
         })
     }
 
@@ -821,23 +835,31 @@ impl RuleSet {
     /// Checks that every entity type a rule names exists in the dictionary.
     pub fn check_types(&self, dict: &Dictionary) -> Result<()> {
         for r in &self.rules {
-            let in_pattern = r.tokens.iter().flat_map(|t| match t {
-                Token::Mention { types, .. } => types.as_slice(),
-                _ => &[],
-            });
-            for t in r
-                .subject_types
+            let in_pattern: Vec<&String> = r
+                .tokens
                 .iter()
-                .chain(&r.object_types)
-                .chain(in_pattern)
-            {
-                let known = crate::dictionary::BUILTIN_TYPES.contains(&t.as_str())
-                    || dict.types.contains(t);
-                if !known {
-                    return Err(Error::dictionary(
-                        Location::file(format!("rule {:?}", r.id)),
-                        format!("unknown entity type {t:?}"),
-                    ));
+                .flat_map(|t| match t {
+                    Token::Mention { types, .. } => types.as_slice(),
+                    _ => &[],
+                })
+                .collect();
+            let fields = [
+                ("subject", r.subject_types.iter().collect::<Vec<_>>()),
+                ("object", r.object_types.iter().collect()),
+                ("pattern", in_pattern),
+            ];
+            for (field, types) in fields {
+                for t in types {
+                    let known = crate::dictionary::BUILTIN_TYPES.contains(&t.as_str())
+                        || dict.types.contains(t);
+                    if !known {
+                        let path = r.origin.path.as_deref().unwrap_or("rule");
+                        let at = Location {
+                            path: Some(format!("{path}.{field}")),
+                            ..r.origin.clone()
+                        };
+                        return Err(Error::dictionary(at, format!("unknown entity type {t:?}")));
+                    }
                 }
             }
         }

@@ -997,7 +997,6 @@ fn bad_relation_rules_get_one_line_naming_the_file_the_line_and_the_rule() {
 }
 
 #[test]
-#[ignore = "known: relations.rs does not keep a rule's file, so this error names only the rule"]
 fn a_rule_naming_an_unknown_entity_type_names_the_file() {
     let dir = tmp();
     let (p, o) = build_with_rules(
@@ -1005,7 +1004,6 @@ fn a_rule_naming_an_unknown_entity_type_names_the_file() {
         "types.json",
         "{\"relations\": {\"x\": \"x\"}, \"rules\": [\n  {\"id\": \"a\", \"relation\": \"x\", \"pattern\": \"meet\", \"subject\": [\"planet\"]}\n]}",
     );
-    // Today: `kgraph: error: rule "a": unknown entity type "planet"`.
     assert_error(
         &o,
         &format!(
@@ -1016,7 +1014,6 @@ fn a_rule_naming_an_unknown_entity_type_names_the_file() {
 }
 
 #[test]
-#[ignore = "known: relations.rs reads a voice that is not a string as the default, active"]
 fn a_voice_that_is_not_a_string_is_an_error() {
     let dir = tmp();
     let (p, o) = build_with_rules(
