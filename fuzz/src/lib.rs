@@ -481,6 +481,7 @@ impl GraphSpec {
                 _ => EdgeSelection::Relations,
             },
             csv_formula_guard: self.guard,
+            ..ExportOptions::default()
         }
     }
 }
@@ -588,6 +589,7 @@ pub fn graph_from(spec: &GraphSpec) -> KnowledgeGraph {
             mentions: 20,
         },
         modularity: None,
+        timeline: None,
     };
     if spec.analyse {
         kgraph::analysis::annotate(&mut graph, &Default::default());
