@@ -804,29 +804,55 @@ fn build(cfg: BuildConfig) -> Result<()> {
     let mut bytes = 0usize;
     let dict = pipeline.dictionary();
     let rules = pipeline.rules();
+    let csv_out = !mention_files.is_empty();
+    let mention_rows = export::csv::MentionRows::new(dict, &cfg.export);
     let (graph, slices) = {
         let reader = reader.by_ref();
-        pipeline.run_by_period(
+        pipeline.run_prepared(
             reader,
+            // The CSV rows are made on the worker threads; this thread only writes them.
             |doc: &Document, tagged: &TaggedDocument, relations: &[Relation]| {
+                let (mut mentions, mut evidence) = (Vec::new(), Vec::new());
+                if csv_out {
+                    mention_rows.format(doc, &tagged.mentions, &mut mentions)?;
+                    export::csv::evidence_rows(
+                        doc,
+                        dict,
+                        tagged,
+                        relations,
+                        rules,
+                        &cfg.export,
+                        &mut evidence,
+                    )?;
+                }
+                Ok::<_, io::Error>((mentions, evidence))
+            },
+            |doc: &Document,
+             _: &TaggedDocument,
+             _: &[Relation],
+             rows: io::Result<(Vec<u8>, Vec<u8>)>| {
                 bytes += doc.text.len();
                 bar.inc(1);
                 if bar.position() % 64 == 0 {
                     bar.set_message(format!("{:.1} MB", bytes as f64 / 1e6));
                 }
-                for (pending, w) in &mut mention_files {
-                    for m in &tagged.mentions {
-                        w.write(doc, dict, m).map_err(|e| pending.error(e))?;
+                let (mentions, evidence) = match rows {
+                    Ok(rows) => rows,
+                    Err(e) => {
+                        return Err(match mention_files.first() {
+                            Some((pending, _)) => pending.error(e),
+                            None => Error::Output {
+                                what: "mentions.csv".into(),
+                                source: e,
+                            },
+                        });
                     }
+                };
+                for (pending, w) in &mut mention_files {
+                    w.write_rows(&mentions).map_err(|e| pending.error(e))?;
                 }
                 for (pending, w) in &mut evidence_files {
-                    for r in relations {
-                        let rule = &rules.rules[r.rule as usize].id;
-                        let sentence =
-                            &doc.text[tagged.sentences[r.sentence as usize].span.clone()];
-                        w.write(doc, dict, r, rule, sentence)
-                            .map_err(|e| pending.error(e))?;
-                    }
+                    w.write_rows(&evidence).map_err(|e| pending.error(e))?;
                 }
                 Ok(())
             },
@@ -1049,12 +1075,16 @@ fn tag(args: TagArgs) -> Result<()> {
         TagFormat::Csv => {
             let mut w =
                 export::csv::MentionsWriter::new(&mut sink, &export_opts).map_err(out_err)?;
-            pipeline.run(reader.by_ref(), |doc, tagged, _| {
-                for m in &tagged.mentions {
-                    w.write(doc, dict, m).map_err(out_err)?;
-                }
-                Ok(())
-            })?;
+            let rows = export::csv::MentionRows::new(dict, &export_opts);
+            // The rows are made on the worker threads; this thread only writes them.
+            pipeline.run_prepared(
+                reader.by_ref(),
+                |doc, tagged, _| {
+                    let mut out = Vec::new();
+                    rows.format(doc, &tagged.mentions, &mut out).map(|()| out)
+                },
+                |_, _, _, made| w.write_rows(&made.map_err(out_err)?).map_err(out_err),
+            )?;
             w.finish().map_err(out_err)?;
         }
         TagFormat::Jsonl => {

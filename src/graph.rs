@@ -396,54 +396,66 @@ impl PartialGraph {
         windows: impl IntoIterator<Item = Vec<u32>>,
         relations: impl IntoIterator<Item = RelationKey>,
     ) -> PartialGraph {
+        let mut g = PartialGraph::default();
+        g.add_document(date, mentions, windows, relations);
+        g
+    }
+
+    /// Adds one document's counts, as merging [`PartialGraph::from_document`] would, without
+    /// building a graph for it: the document's own repeats are counted with sorted vectors,
+    /// not maps.
+    pub fn add_document<W: AsRef<[u32]>>(
+        &mut self,
+        date: Option<Date>,
+        mentions: impl IntoIterator<Item = u32>,
+        windows: impl IntoIterator<Item = W>,
+        relations: impl IntoIterator<Item = RelationKey>,
+    ) {
         let span = Span::at(date);
-        let mut g = PartialGraph {
-            documents: 1,
-            ..PartialGraph::default()
-        };
-        for e in mentions {
-            let n = g.nodes.entry(e).or_default();
-            n.mentions += 1;
-            n.documents = 1;
-            n.span = span;
-            g.mentions += 1;
+        self.documents += 1;
+        let mut entities: Vec<u32> = mentions.into_iter().collect();
+        self.mentions += entities.len() as u64;
+        entities.sort_unstable();
+        for run in entities.chunk_by(|a, b| a == b) {
+            let n = self.nodes.entry(run[0]).or_default();
+            n.mentions += run.len() as u64;
+            n.documents += 1;
+            n.span.merge(span);
         }
-        let mut doc_pairs: HashMap<(u32, u32), u64> = HashMap::default();
-        for mut w in windows {
-            w.sort_unstable();
-            w.dedup();
-            if w.is_empty() {
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for w in windows {
+            entities.clear();
+            entities.extend_from_slice(w.as_ref());
+            entities.sort_unstable();
+            entities.dedup();
+            if entities.is_empty() {
                 continue;
             }
-            g.windows += 1;
-            for &e in &w {
-                g.nodes.entry(e).or_default().windows += 1;
-            }
-            for (i, &a) in w.iter().enumerate() {
-                for &b in &w[i + 1..] {
-                    *doc_pairs.entry((a, b)).or_default() += 1;
-                }
+            self.windows += 1;
+            for (i, &a) in entities.iter().enumerate() {
+                self.nodes.entry(a).or_default().windows += 1;
+                pairs.extend(entities[i + 1..].iter().map(|&b| (a, b)));
             }
         }
-        for (pair, weight) in doc_pairs {
-            g.cooccurrences.insert(
-                pair,
-                EdgeCounts {
-                    weight,
-                    documents: 1,
-                    span,
-                },
-            );
+        pairs.sort_unstable();
+        for run in pairs.chunk_by(|a, b| a == b) {
+            let c = self.cooccurrences.entry(run[0]).or_default();
+            c.weight += run.len() as u64;
+            c.documents += 1;
+            c.span.merge(span);
         }
+        // A document states few relations: find its repeats by looking back.
+        let mut seen: Vec<RelationKey> = Vec::new();
         for key in relations {
-            let r = g.relations.entry(key).or_insert(EdgeCounts {
-                weight: 0,
-                documents: 1,
-                span,
-            });
+            let first = !seen.contains(&key);
+            let r = self.relations.entry(key.clone()).or_default();
             r.weight += 1;
+            if first {
+                r.documents += 1;
+                r.span.merge(span);
+                seen.push(key);
+            }
         }
-        g
     }
 
     /// Adds another partial graph's counts into this one.
@@ -554,4 +566,67 @@ fn merge_edge(into: &mut EdgeCounts, v: EdgeCounts) {
     into.weight += v.weight;
     into.documents += v.documents;
     into.span.merge(v.span);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(subject: u32, object: u32, relation: &str) -> RelationKey {
+        RelationKey {
+            subject,
+            object,
+            attrs: RelationAttrs {
+                relation: relation.into(),
+                negated: false,
+                modality: "asserted".into(),
+                reversed: false,
+            },
+        }
+    }
+
+    #[test]
+    fn a_document_counts_its_repeats_once_per_document() {
+        let d1 = Date::new(2019, 7, 1);
+        let d2 = Date::new(2019, 8, 2);
+        let mut g = PartialGraph::default();
+        // Windows: {0, 1, 0}, {1, 2}, {} and {2}; entity 0 twice in the first.
+        g.add_document(
+            d2,
+            [0, 1, 0, 1, 2, 2],
+            [vec![0, 1, 0], vec![1, 2], vec![], vec![2]],
+            [key(0, 1, "meets"), key(0, 1, "meets"), key(1, 0, "meets")],
+        );
+        g.add_document(d1, [1, 2], [[1, 2]], [key(0, 1, "meets")]);
+        assert_eq!((g.documents, g.windows, g.mentions), (2, 4, 8));
+        let n = |e: u32| {
+            let c = g.nodes[&e];
+            (c.mentions, c.documents, c.windows)
+        };
+        assert_eq!([n(0), n(1), n(2)], [(2, 1, 1), (3, 2, 3), (3, 2, 3)]);
+        let c = |a: u32, b: u32| {
+            let c = g.cooccurrences[&(a, b)];
+            (c.weight, c.documents)
+        };
+        assert_eq!([c(0, 1), c(1, 2)], [(1, 1), (2, 2)]);
+        assert_eq!(g.cooccurrences.len(), 2);
+        let r = g.relations[&key(0, 1, "meets")];
+        assert_eq!((r.weight, r.documents), (3, 2));
+        assert_eq!((r.span.first, r.span.last), (d1, d2));
+        assert_eq!(g.relations[&key(1, 0, "meets")].weight, 1);
+        // Building each document apart and merging gives the same counts.
+        let mut merged = PartialGraph::from_document(
+            d2,
+            [0, 1, 0, 1, 2, 2],
+            [vec![0, 1, 0], vec![1, 2], vec![], vec![2]],
+            [key(0, 1, "meets"), key(0, 1, "meets"), key(1, 0, "meets")],
+        );
+        merged.merge(PartialGraph::from_document(
+            d1,
+            [1, 2],
+            [vec![1, 2]],
+            [key(0, 1, "meets")],
+        ));
+        assert_eq!(merged, g);
+    }
 }

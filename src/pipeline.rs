@@ -2,7 +2,8 @@
 //!
 //! This module owns [`Pipeline`], which tags documents in parallel batches (rayon), hands each
 //! tagged document to a caller's callback in input order (so mentions can stream to disk), and
-//! merges per-document partial graphs into one [`KnowledgeGraph`]. Memory holds one batch of
+//! merges the documents' counts into one [`KnowledgeGraph`]. Reading, tagging and the
+//! caller's serial work run as three overlapping stages; memory holds a few batches of
 //! documents plus the graph counts, never the corpus. The output does not depend on the
 //! number of threads: batches are cut by input order and merging is order-independent.
 //! It does not parse options or write files; the binary does.
@@ -17,7 +18,7 @@ use crate::dictionary::Dictionary;
 use crate::error::Result;
 use crate::graph::{KnowledgeGraph, PartialGraph, Timeline, Window};
 use crate::relations::{Relation, RuleSet};
-use crate::tagger::{TagOptions, TaggedDocument, Tagger};
+use crate::tagger::{Mention, TagOptions, TaggedDocument, Tagger};
 
 /// What a build counts and how.
 #[derive(Debug, Clone, Copy)]
@@ -71,28 +72,68 @@ pub fn count_document(
     relations: &[Relation],
     window: Window,
 ) -> PartialGraph {
-    let mut windows: Vec<Vec<u32>> = Vec::new();
-    let mut current: Option<u32> = None;
-    for m in &tagged.mentions {
-        let key = match window {
-            Window::Sentence => m.sentence,
-            Window::Paragraph => m.paragraph,
-            Window::Document => 0,
-        };
-        if current != Some(key) {
-            windows.push(Vec::new());
-            current = Some(key);
-        }
-        if let Some(w) = windows.last_mut() {
-            w.push(m.entity);
-        }
-    }
-    PartialGraph::from_document(
+    let mut graph = PartialGraph::default();
+    count_into(&mut graph, doc, tagged, relations, window);
+    graph
+}
+
+/// Adds one tagged document and its relations to `graph`'s counts.
+pub fn count_into(
+    graph: &mut PartialGraph,
+    doc: &Document,
+    tagged: &TaggedDocument,
+    relations: &[Relation],
+    window: Window,
+) {
+    let key = |m: &Mention| match window {
+        Window::Sentence => m.sentence,
+        Window::Paragraph => m.paragraph,
+        Window::Document => 0,
+    };
+    let entities: Vec<u32> = tagged.mentions.iter().map(|m| m.entity).collect();
+    // Mentions are in text order, so each window's mentions are a run.
+    let mut start = 0;
+    let windows = tagged
+        .mentions
+        .chunk_by(|a, b| key(a) == key(b))
+        .map(|run| {
+            start += run.len();
+            &entities[start - run.len()..start]
+        });
+    graph.add_document(
         doc.date,
-        tagged.mentions.iter().map(|m| m.entity),
+        entities.iter().copied(),
         windows,
         relations.iter().map(Relation::key),
-    )
+    );
+}
+
+/// One document's results on the worker threads: its mentions, relations and what the
+/// caller's `prepare` made of them.
+type Tagged<T> = (TaggedDocument, Vec<Relation>, T);
+
+/// A tagged batch on its way from the workers to the calling thread.
+struct Done<T> {
+    docs: Vec<Document>,
+    results: Vec<(TaggedDocument, Vec<Relation>, T)>,
+    counts: Counts,
+}
+
+/// The counts of some documents: all of them, and those of each period.
+#[derive(Default)]
+struct Counts {
+    total: PartialGraph,
+    periods: BTreeMap<Date, PartialGraph>,
+}
+
+impl Counts {
+    /// Adds the counts of other documents.
+    fn merge(&mut self, other: Counts) {
+        self.total.merge(other.total);
+        for (date, partial) in other.periods {
+            self.periods.entry(date).or_default().merge(partial);
+        }
+    }
 }
 
 impl Pipeline {
@@ -131,13 +172,14 @@ impl Pipeline {
     /// Runs over documents: each is tagged and its relations found (in parallel), `each`
     /// sees every document with its mentions and relations in input order, and the counts
     /// are merged into the graph. The first error from the input or from `each` stops the run.
-    pub fn run<I, F>(&self, docs: I, each: F) -> Result<KnowledgeGraph>
+    pub fn run<I, F>(&self, docs: I, mut each: F) -> Result<KnowledgeGraph>
     where
         I: IntoIterator<Item = Result<Document>>,
         I::IntoIter: Send,
         F: FnMut(&Document, &TaggedDocument, &[Relation]) -> Result<()>,
     {
-        self.run_by_period(docs, each).map(|(graph, _)| graph)
+        self.run_prepared(docs, |_, _, _| (), |d, t, r, ()| each(d, t, r))
+            .map(|(graph, _)| graph)
     }
 
     /// Like [`Pipeline::run`], and when [`BuildOptions::by`] is set also returns one graph
@@ -153,13 +195,37 @@ impl Pipeline {
         I::IntoIter: Send,
         F: FnMut(&Document, &TaggedDocument, &[Relation]) -> Result<()>,
     {
-        let mut total = PartialGraph::default();
-        let mut periods: BTreeMap<Date, PartialGraph> = BTreeMap::new();
+        self.run_prepared(docs, |_, _, _| (), |d, t, r, ()| each(d, t, r))
+    }
+
+    /// Like [`Pipeline::run_by_period`], with the per-document work split in two:
+    /// `prepare` runs on the worker threads right after a document is tagged (format its
+    /// output rows there), and `each` then gets the document with what `prepare` made, in
+    /// input order, on the calling thread (write the rows there).
+    ///
+    /// Three stages overlap: a reader thread parses the next batch, the workers tag the
+    /// current one, and the calling thread hands the previous one to `each`, so the serial
+    /// part of a run is only what `each` does.
+    pub fn run_prepared<I, P, T, F>(
+        &self,
+        docs: I,
+        prepare: P,
+        mut each: F,
+    ) -> Result<(KnowledgeGraph, Vec<(Date, KnowledgeGraph)>)>
+    where
+        I: IntoIterator<Item = Result<Document>>,
+        I::IntoIter: Send,
+        P: Fn(&Document, &TaggedDocument, &[Relation]) -> T + Sync,
+        T: Send + Sync,
+        F: FnMut(&Document, &TaggedDocument, &[Relation], T) -> Result<()>,
+    {
+        let mut counts = Counts::default();
         let mut docs = docs.into_iter();
         let (max_docs, max_bytes) = (self.options.batch_docs.max(1), self.options.batch_bytes);
-        // A reader thread fills the next batch while this one is tagged, so reading and
-        // parsing the input overlap with the work; one batch waits at most.
+        // Bounded channels: at most one batch waits between two stages, so memory holds a
+        // few batches whatever the corpus size.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Document>>>(1);
+        let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Result<Done<T>>>(1);
         std::thread::scope(|scope| -> Result<()> {
             scope.spawn(move || {
                 loop {
@@ -192,50 +258,69 @@ impl Pipeline {
                     }
                 }
             });
-            for batch in rx {
-                let batch = batch?;
-                self.process(&batch, &mut each, &mut total, &mut periods)?;
+            let prepare = &prepare;
+            scope.spawn(move || {
+                for batch in rx {
+                    let done = batch.map(|batch| self.tag_batch(batch, prepare));
+                    // A closed channel means the calling thread stopped on an error.
+                    if done_tx.send(done).is_err() {
+                        return;
+                    }
+                }
+            });
+            for done in done_rx {
+                let done = done?;
+                for (doc, (tagged, relations, made)) in done.docs.iter().zip(done.results) {
+                    each(doc, &tagged, &relations, made)?;
+                }
+                counts.merge(done.counts);
             }
             Ok(())
         })?;
-        self.finish_run(total, periods)
+        self.finish_run(counts.total, counts.periods)
     }
 
-    /// Tags a batch in parallel, then hands each document to `each` and merges its counts in
-    /// input order.
-    fn process<F>(
-        &self,
-        batch: &[Document],
-        each: &mut F,
-        total: &mut PartialGraph,
-        periods: &mut BTreeMap<Date, PartialGraph>,
-    ) -> Result<()>
+    /// Tags a batch on the worker threads and counts it: the documents with their results
+    /// in input order, and the batch's counts merged.
+    fn tag_batch<P, T>(&self, batch: Vec<Document>, prepare: &P) -> Done<T>
     where
-        F: FnMut(&Document, &TaggedDocument, &[Relation]) -> Result<()>,
+        P: Fn(&Document, &TaggedDocument, &[Relation]) -> T + Sync,
+        T: Send + Sync,
     {
-        {
-            let window = self.options.window;
-            let results: Vec<(TaggedDocument, Vec<Relation>, PartialGraph)> = batch
-                .par_iter()
-                .map(|doc| {
-                    let tagged = self.tagger.tag(doc);
-                    let relations = self.rules.extract(doc, &tagged, &self.dict);
-                    let partial = count_document(doc, &tagged, &relations, window);
-                    (tagged, relations, partial)
-                })
-                .collect();
-            for (doc, (tagged, relations, partial)) in batch.iter().zip(results) {
-                each(doc, &tagged, &relations)?;
-                if let (Some(by), Some(date)) = (self.options.by, doc.date) {
-                    periods
-                        .entry(by.start(date))
-                        .or_default()
-                        .merge(partial.clone());
-                }
-                total.merge(partial);
-            }
+        let window = self.options.window;
+        let by = self.options.by;
+        let tagged: Vec<Tagged<T>> = batch
+            .par_iter()
+            .map(|doc| {
+                let tagged = self.tagger.tag(doc);
+                let relations = self.rules.extract(doc, &tagged, &self.dict);
+                let made = prepare(doc, &tagged, &relations);
+                (tagged, relations, made)
+            })
+            .collect();
+        let counts = tagged
+            .par_iter()
+            .zip(&batch)
+            .fold(
+                Counts::default,
+                |mut counts, ((tagged, relations, _), doc)| {
+                    count_into(&mut counts.total, doc, tagged, relations, window);
+                    if let (Some(by), Some(date)) = (by, doc.date) {
+                        let period = counts.periods.entry(by.start(date)).or_default();
+                        count_into(period, doc, tagged, relations, window);
+                    }
+                    counts
+                },
+            )
+            .reduce(Counts::default, |mut a, b| {
+                a.merge(b);
+                a
+            });
+        Done {
+            results: tagged,
+            docs: batch,
+            counts,
         }
-        Ok(())
     }
 
     /// Finishes the graph and the per-period graphs from the merged counts.
@@ -477,6 +562,53 @@ mod tests {
         let (mut again, _) = p.run_by_period(docs(), |_, _, _| Ok(())).unwrap();
         again.timeline = None;
         assert_eq!(format!("{:?}", plain.graph), format!("{:?}", again.graph));
+    }
+
+    #[test]
+    fn prepared_results_reach_each_in_input_order() {
+        let mut p = pipeline(Window::Sentence);
+        p.options.batch_docs = 2;
+        let docs: Vec<Result<Document>> = (0..25)
+            .map(|i| {
+                Ok(Document::new(
+                    format!("d{i}"),
+                    "Japan and Seoul. ".repeat(i),
+                ))
+            })
+            .collect();
+        let mut seen = Vec::new();
+        let (g, _) = p
+            .run_prepared(
+                docs,
+                |doc, tagged, _| (doc.id.clone(), tagged.mentions.len()),
+                |doc, _, _, made| {
+                    assert_eq!(doc.id, made.0);
+                    seen.push(made.1);
+                    Ok(())
+                },
+            )
+            .unwrap();
+        assert_eq!(seen, (0..25).map(|i| 2 * i).collect::<Vec<_>>());
+        assert_eq!(g.totals.documents, 25);
+        assert_eq!(g.totals.mentions, 2 * (0..25).sum::<u64>());
+    }
+
+    #[test]
+    fn an_error_from_each_stops_the_run_while_batches_are_in_flight() {
+        let mut p = pipeline(Window::Sentence);
+        p.options.batch_docs = 1;
+        let docs = (0..1000).map(|i| Ok(Document::new(format!("d{i}"), "Japan.")));
+        let mut calls = 0;
+        let r = p.run(docs, |_, _, _| {
+            calls += 1;
+            if calls == 3 {
+                Err(crate::Error::Config("stop".into()))
+            } else {
+                Ok(())
+            }
+        });
+        assert!(matches!(r, Err(crate::Error::Config(m)) if m == "stop"));
+        assert_eq!(calls, 3);
     }
 
     #[test]

@@ -37,6 +37,7 @@
 //!
 //! This module does not choose the directory or the file names; the caller does.
 
+use std::borrow::Cow;
 use std::io;
 
 use ::csv::{Terminator, Writer, WriterBuilder};
@@ -114,13 +115,18 @@ fn writer<W: io::Write>(w: W) -> Writer<W> {
 /// Cleans a text cell and, when `guard` is set, neutralises a formula (see the module
 /// documentation).
 pub fn text_cell(s: &str, guard: bool) -> String {
-    // Nearly every cell needs no change: check the bytes (every character dropped below is
-    // either an ASCII control or starts with the byte 0xEF) and copy it in one go.
+    clean_cell(s, guard).into_owned()
+}
+
+/// [`text_cell`] without a copy when the cell needs no change, as nearly every cell does.
+fn clean_cell(s: &str, guard: bool) -> Cow<'_, str> {
+    // Check the bytes: every character dropped below is either an ASCII control or starts
+    // with the byte 0xEF.
     let clean = !s
         .bytes()
         .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
     if clean && !(guard && s.starts_with(['=', '+', '-', '@', '\t', '\r'])) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out: String = s
         .chars()
@@ -131,7 +137,7 @@ pub fn text_cell(s: &str, guard: bool) -> String {
     if guard && out.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         out.insert(0, '\'');
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Writes `nodes.csv` for `g` to `w`: every node, whatever edges `opts` selects.
@@ -252,7 +258,208 @@ pub fn write_edges<W: io::Write>(g: &KnowledgeGraph, opts: &ExportOptions, w: W)
     wtr.flush()
 }
 
-/// Writes `mentions.csv` one mention at a time, so a corpus never has to be held in memory.
+/// Appends one cell to a row: as RFC 4180 says, a cell holding a comma, a quote, a carriage
+/// return or a line feed is quoted, its quotes doubled; the bytes are those the csv crate's
+/// writer makes for the other files.
+fn push_cell(out: &mut Vec<u8>, cell: &[u8]) {
+    if cell
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
+        out.push(b'"');
+        for part in cell.split_inclusive(|&b| b == b'"') {
+            out.extend_from_slice(part);
+            if part.ends_with(b"\"") {
+                out.push(b'"');
+            }
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(cell);
+    }
+}
+
+/// Bytes that send a text cell down the slow path: the controls and the 0xEF lead byte that
+/// [`clean_cell`] looks at, and what needs quoting.
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[0xEF] = true;
+    t[b',' as usize] = true;
+    t[b'"' as usize] = true;
+    t
+};
+
+/// Appends a text cell, cleaned and guarded as [`text_cell`] says, and a comma.
+fn push_text(out: &mut Vec<u8>, s: &str, guard: bool) {
+    let bytes = s.as_bytes();
+    // Nearly every cell is plain: one look at each byte, and a copy.
+    let special = bytes.iter().any(|&b| SPECIAL[b as usize])
+        || (guard && matches!(bytes.first(), Some(b'=' | b'+' | b'-' | b'@')));
+    if !special {
+        out.extend_from_slice(bytes);
+    } else {
+        push_cell(out, clean_cell(s, guard).as_bytes());
+    }
+    out.push(b',');
+}
+
+/// Appends a number and a comma.
+fn push_number(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    out.push(b',');
+}
+
+/// Appends a date (or nothing when there is none) and a comma.
+fn push_date(out: &mut Vec<u8>, date: Option<crate::corpus::Date>) {
+    if let Some(d) = date {
+        use std::io::Write as _;
+        // Writing into a Vec cannot fail.
+        let _ = write!(out, "{d}");
+    }
+    out.push(b',');
+}
+
+/// Ends a row: its last cell's comma becomes the line end.
+fn end_row(out: &mut [u8]) {
+    if let Some(last) = out.last_mut() {
+        *last = b'\n';
+    }
+}
+
+/// Appends a header row.
+fn push_header(out: &mut Vec<u8>, columns: &[&str]) {
+    for c in columns {
+        push_cell(out, c.as_bytes());
+        out.push(b',');
+    }
+    end_row(out);
+}
+
+/// Appends an entity's `Entity,Label,Type,` cells.
+fn push_entity(out: &mut Vec<u8>, entity: &crate::dictionary::Entity, guard: bool) {
+    push_text(out, &entity.id, guard);
+    push_text(out, &entity.label, guard);
+    push_text(out, &entity.kind, guard);
+}
+
+/// Appends one `mentions.csv` row: `first` holds the document's `Document,Date,` cells,
+/// `entity` the entity's and `last` the document's `Source` cell and the line end.
+fn push_mention(
+    out: &mut Vec<u8>,
+    (first, entity, last): (&[u8], &[u8], &[u8]),
+    m: &Mention,
+    surface: &str,
+    guard: bool,
+) {
+    out.extend_from_slice(first);
+    out.extend_from_slice(entity);
+    push_text(out, m.kind.name(), guard);
+    push_text(out, surface, guard);
+    for n in [
+        m.sentence as usize,
+        m.paragraph as usize,
+        m.start,
+        m.end,
+        m.char_start,
+        m.char_end,
+    ] {
+        push_number(out, n);
+    }
+    out.extend_from_slice(last);
+}
+
+/// A document's cells that every one of its rows shares: `Document,Date,` and `Source`.
+fn document_cells(doc: &Document, guard: bool) -> (Vec<u8>, Vec<u8>) {
+    let mut first = Vec::new();
+    push_text(&mut first, &doc.id, guard);
+    push_date(&mut first, doc.date);
+    let mut last = Vec::new();
+    push_cell(&mut last, clean_cell(&doc.source, guard).as_bytes());
+    last.push(b'\n');
+    (first, last)
+}
+
+/// Checks that a mention's entity is in the dictionary and its offsets fall on
+/// character boundaries of the text, and gives its surface text.
+fn surface<'d>(doc: &'d Document, entities: usize, m: &Mention) -> io::Result<&'d str> {
+    let invalid = |what: String| io::Error::new(io::ErrorKind::InvalidInput, what);
+    if m.entity as usize >= entities {
+        return Err(invalid(format!(
+            "{}: mention of entity {} which is not in the dictionary",
+            doc.id, m.entity
+        )));
+    }
+    doc.text.get(m.start..m.end).ok_or_else(|| {
+        invalid(format!(
+            "{}: mention at bytes {}..{} is outside the text",
+            doc.id, m.start, m.end
+        ))
+    })
+}
+
+/// Makes `mentions.csv` rows: the bytes [`MentionsWriter::write`] writes for each mention,
+/// with every entity's cells made once. It can be shared between threads: the rows of many
+/// documents can be made on worker threads and written in input order with
+/// [`MentionsWriter::write_rows`].
+pub struct MentionRows<'a> {
+    dict: &'a Dictionary,
+    guard: bool,
+    /// Each entity's `Entity,Label,Type,` cells: entity `i`'s are
+    /// `cells[starts[i]..starts[i + 1]]`.
+    cells: Vec<u8>,
+    starts: Vec<usize>,
+}
+
+impl<'a> MentionRows<'a> {
+    /// Prepares the rows of mentions of `dict`'s entities.
+    pub fn new(dict: &'a Dictionary, opts: &ExportOptions) -> Self {
+        let guard = opts.csv_formula_guard;
+        let mut cells = Vec::new();
+        let mut starts = vec![0];
+        for e in &dict.entities {
+            push_entity(&mut cells, e, guard);
+            starts.push(cells.len());
+        }
+        MentionRows {
+            dict,
+            guard,
+            cells,
+            starts,
+        }
+    }
+
+    /// Appends the rows of `mentions`, all of them in `doc`, to `out`. A mention whose
+    /// entity is not in the dictionary, or whose offsets do not fall on character
+    /// boundaries of the text, is an [`io::ErrorKind::InvalidInput`] error.
+    pub fn format(
+        &self,
+        doc: &Document,
+        mentions: &[Mention],
+        out: &mut Vec<u8>,
+    ) -> io::Result<()> {
+        if mentions.is_empty() {
+            return Ok(());
+        }
+        let (first, last) = document_cells(doc, self.guard);
+        out.reserve(mentions.len() * (first.len() + last.len() + 80));
+        for m in mentions {
+            let surface = surface(doc, self.dict.entities.len(), m)?;
+            let e = m.entity as usize;
+            let entity = &self.cells[self.starts[e]..self.starts[e + 1]];
+            push_mention(out, (&first, entity, &last), m, surface, self.guard);
+        }
+        Ok(())
+    }
+}
+
+/// Writes `mentions.csv` as the documents stream by, so a corpus never has to be held in
+/// memory: one mention at a time with [`MentionsWriter::write`], or rows made ahead by a
+/// [`MentionRows`].
 ///
 /// ```
 /// use kgraph::export::{ExportOptions, csv::MentionsWriter};
@@ -263,18 +470,21 @@ pub fn write_edges<W: io::Write>(g: &KnowledgeGraph, opts: &ExportOptions, w: W)
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct MentionsWriter<W: io::Write> {
-    wtr: Writer<W>,
-    guard: bool,
+    out: W,
+    opts: ExportOptions,
+    row: Vec<u8>,
 }
 
 impl<W: io::Write> MentionsWriter<W> {
     /// Starts `mentions.csv` on `w` and writes the header.
-    pub fn new(w: W, opts: &ExportOptions) -> io::Result<Self> {
-        let mut wtr = writer(w);
-        wtr.write_record(MENTION_COLUMNS)?;
+    pub fn new(mut w: W, opts: &ExportOptions) -> io::Result<Self> {
+        let mut row = Vec::new();
+        push_header(&mut row, MENTION_COLUMNS);
+        w.write_all(&row)?;
         Ok(MentionsWriter {
-            wtr,
-            guard: opts.csv_formula_guard,
+            out: w,
+            opts: *opts,
+            row,
         })
     }
 
@@ -282,42 +492,25 @@ impl<W: io::Write> MentionsWriter<W> {
     /// entity is not in `dict`, or whose offsets do not fall on character boundaries of
     /// the text, is an [`io::ErrorKind::InvalidInput`] error.
     pub fn write(&mut self, doc: &Document, dict: &Dictionary, m: &Mention) -> io::Result<()> {
-        let invalid = |what: String| io::Error::new(io::ErrorKind::InvalidInput, what);
-        let entity = dict.entities.get(m.entity as usize).ok_or_else(|| {
-            invalid(format!(
-                "{}: mention of entity {} which is not in the dictionary",
-                doc.id, m.entity
-            ))
-        })?;
-        let surface = doc.text.get(m.start..m.end).ok_or_else(|| {
-            invalid(format!(
-                "{}: mention at bytes {}..{} is outside the text",
-                doc.id, m.start, m.end
-            ))
-        })?;
-        let guard = self.guard;
-        self.wtr.write_record([
-            text_cell(&doc.id, guard),
-            doc.date.map(|d| d.to_string()).unwrap_or_default(),
-            text_cell(&entity.id, guard),
-            text_cell(&entity.label, guard),
-            text_cell(&entity.kind, guard),
-            m.kind.name().to_string(),
-            text_cell(surface, guard),
-            m.sentence.to_string(),
-            m.paragraph.to_string(),
-            m.start.to_string(),
-            m.end.to_string(),
-            m.char_start.to_string(),
-            m.char_end.to_string(),
-            text_cell(&doc.source, guard),
-        ])?;
-        Ok(())
+        let guard = self.opts.csv_formula_guard;
+        let surface = surface(doc, dict.entities.len(), m)?;
+        let (first, last) = document_cells(doc, guard);
+        let mut entity = Vec::new();
+        push_entity(&mut entity, &dict.entities[m.entity as usize], guard);
+        self.row.clear();
+        push_mention(&mut self.row, (&first, &entity, &last), m, surface, guard);
+        self.out.write_all(&self.row)
+    }
+
+    /// Writes rows made by a [`MentionRows`] with the same options.
+    pub fn write_rows(&mut self, rows: &[u8]) -> io::Result<()> {
+        self.out.write_all(rows)
     }
 
     /// Flushes what is buffered and gives the underlying writer back.
-    pub fn finish(self) -> io::Result<W> {
-        self.wtr.into_inner().map_err(|e| e.into_error())
+    pub fn finish(mut self) -> io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
     }
 }
 
@@ -343,22 +536,109 @@ pub const EVIDENCE_COLUMNS: &[&str] = &[
     "Text",
 ];
 
+/// Formats the `evidence.csv` rows of `relations`, all found in `tagged` (the tagging of
+/// `doc`) by `rules`, onto `out`: the bytes [`EvidenceWriter::write`] writes for each.
+pub fn evidence_rows(
+    doc: &Document,
+    dict: &Dictionary,
+    tagged: &crate::tagger::TaggedDocument,
+    relations: &[Relation],
+    rules: &crate::relations::RuleSet,
+    opts: &ExportOptions,
+    out: &mut Vec<u8>,
+) -> io::Result<()> {
+    for r in relations {
+        let invalid = |what: String| io::Error::new(io::ErrorKind::InvalidInput, what);
+        let rule = rules
+            .rules
+            .get(r.rule as usize)
+            .ok_or_else(|| invalid(format!("{}: relation of unknown rule {}", doc.id, r.rule)))?;
+        let sentence = tagged
+            .sentences
+            .get(r.sentence as usize)
+            .and_then(|s| doc.text.get(s.span.clone()))
+            .ok_or_else(|| invalid(format!("{}: relation outside the text", doc.id)))?;
+        evidence_row(doc, dict, r, &rule.id, sentence, opts, out)?;
+    }
+    Ok(())
+}
+
+/// Formats one `evidence.csv` row.
+fn evidence_row(
+    doc: &Document,
+    dict: &Dictionary,
+    r: &Relation,
+    rule: &str,
+    sentence: &str,
+    opts: &ExportOptions,
+    out: &mut Vec<u8>,
+) -> io::Result<()> {
+    let invalid = |what: String| io::Error::new(io::ErrorKind::InvalidInput, what);
+    let id = |e: u32| {
+        dict.entities
+            .get(e as usize)
+            .map(|e| e.id.as_str())
+            .ok_or_else(|| {
+                invalid(format!(
+                    "{}: relation of entity {e} which is not in the dictionary",
+                    doc.id
+                ))
+            })
+    };
+    let trigger = doc
+        .text
+        .get(r.trigger.clone())
+        .ok_or_else(|| invalid(format!("{}: trigger outside the text", doc.id)))?;
+    let (subject, object) = (id(r.subject)?, id(r.object)?);
+    let g = opts.csv_formula_guard;
+    let bool_cell = |b: bool| if b { "true" } else { "false" };
+    push_text(out, &doc.id, g);
+    push_date(out, doc.date);
+    push_number(out, r.sentence as usize);
+    push_text(out, subject, g);
+    push_text(out, object, g);
+    push_text(out, &r.attrs.relation, g);
+    push_cell(out, bool_cell(r.attrs.negated).as_bytes());
+    out.push(b',');
+    push_text(out, &r.attrs.modality, g);
+    push_cell(out, bool_cell(r.attrs.reversed).as_bytes());
+    out.push(b',');
+    push_text(out, rule, g);
+    for n in [
+        r.subject_span.start,
+        r.subject_span.end,
+        r.object_span.start,
+        r.object_span.end,
+        r.trigger.start,
+        r.trigger.end,
+    ] {
+        push_number(out, n);
+    }
+    push_text(out, trigger, g);
+    push_text(out, sentence, g);
+    end_row(out);
+    Ok(())
+}
+
 /// Writes `evidence.csv` as documents stream by: one row per stated relation, with the
 /// byte offsets of both mentions and of the trigger in the document's text, the rule that
 /// fired and the sentence.
 pub struct EvidenceWriter<W: io::Write> {
-    wtr: Writer<W>,
-    guard: bool,
+    out: W,
+    opts: ExportOptions,
+    row: Vec<u8>,
 }
 
 impl<W: io::Write> EvidenceWriter<W> {
     /// Starts `evidence.csv` on `w` and writes the header.
-    pub fn new(w: W, opts: &ExportOptions) -> io::Result<Self> {
-        let mut wtr = writer(w);
-        wtr.write_record(EVIDENCE_COLUMNS)?;
+    pub fn new(mut w: W, opts: &ExportOptions) -> io::Result<Self> {
+        let mut row = Vec::new();
+        push_header(&mut row, EVIDENCE_COLUMNS);
+        w.write_all(&row)?;
         Ok(EvidenceWriter {
-            wtr,
-            guard: opts.csv_formula_guard,
+            out: w,
+            opts: *opts,
+            row,
         })
     }
 
@@ -372,49 +652,20 @@ impl<W: io::Write> EvidenceWriter<W> {
         rule: &str,
         sentence: &str,
     ) -> io::Result<()> {
-        let invalid = |what: String| io::Error::new(io::ErrorKind::InvalidInput, what);
-        let id = |e: u32| {
-            dict.entities
-                .get(e as usize)
-                .map(|e| e.id.as_str())
-                .ok_or_else(|| {
-                    invalid(format!(
-                        "{}: relation of entity {e} which is not in the dictionary",
-                        doc.id
-                    ))
-                })
-        };
-        let trigger = doc
-            .text
-            .get(r.trigger.clone())
-            .ok_or_else(|| invalid(format!("{}: trigger outside the text", doc.id)))?;
-        let g = self.guard;
-        self.wtr.write_record([
-            text_cell(&doc.id, g),
-            doc.date.map(|d| d.to_string()).unwrap_or_default(),
-            r.sentence.to_string(),
-            text_cell(id(r.subject)?, g),
-            text_cell(id(r.object)?, g),
-            text_cell(&r.attrs.relation, g),
-            r.attrs.negated.to_string(),
-            text_cell(&r.attrs.modality, g),
-            r.attrs.reversed.to_string(),
-            text_cell(rule, g),
-            r.subject_span.start.to_string(),
-            r.subject_span.end.to_string(),
-            r.object_span.start.to_string(),
-            r.object_span.end.to_string(),
-            r.trigger.start.to_string(),
-            r.trigger.end.to_string(),
-            text_cell(trigger, g),
-            text_cell(sentence, g),
-        ])?;
-        Ok(())
+        self.row.clear();
+        evidence_row(doc, dict, r, rule, sentence, &self.opts, &mut self.row)?;
+        self.out.write_all(&self.row)
+    }
+
+    /// Writes rows made by [`evidence_rows`] with the same options.
+    pub fn write_rows(&mut self, rows: &[u8]) -> io::Result<()> {
+        self.out.write_all(rows)
     }
 
     /// Flushes what is buffered and gives the underlying writer back.
-    pub fn finish(self) -> io::Result<W> {
-        self.wtr.into_inner().map_err(|e| e.into_error())
+    pub fn finish(mut self) -> io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
     }
 }
 
@@ -428,6 +679,93 @@ mod tests {
     use crate::error::Location;
     use crate::export::EdgeSelection;
     use crate::export::testgraph::{check_golden, small};
+
+    #[test]
+    fn streamed_cells_are_the_bytes_the_csv_writer_makes() {
+        let cells = [
+            "",
+            "plain",
+            "a,b",
+            "say \"no\"",
+            "\"",
+            "line\nbreak",
+            "cr\rlf",
+            "tab\there",
+            "=1+2",
+            "+",
+            "-3",
+            "@home",
+            "\tlead",
+            " space ",
+            "nul\u{0}x",
+            "\u{FFFE}bad\u{FFFF}",
+            "\u{EF}\u{FEFF}bom",
+            "\u{2019}quote",
+            "Seoul\u{1F}",
+            "'",
+            ",",
+            "\r\n",
+        ];
+        for guard in [true, false] {
+            let mut ours = Vec::new();
+            let mut theirs = writer(Vec::new());
+            for c in cells {
+                push_text(&mut ours, c, guard);
+                theirs.write_field(text_cell(c, guard)).unwrap();
+            }
+            end_row(&mut ours);
+            theirs.write_record(None::<&[u8]>).unwrap();
+            let theirs = theirs.into_inner().unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap(),
+                "guard {guard}"
+            );
+        }
+    }
+
+    #[test]
+    fn rows_made_ahead_are_the_rows_written_one_by_one() {
+        let mut b = crate::dictionary::Builder::default();
+        b.add_csv(
+            "t.csv",
+            "id,type,label,aliases\njp,country,\"Japan, the state\",Tokyo|Japan\nkr,country,=Korea,Seoul\n",
+        )
+        .unwrap();
+        let dict = b.finish().unwrap();
+        let tagger = crate::tagger::Tagger::new(&dict).unwrap();
+        let doc = Document::new("d,1", "Tokyo met \"Seoul\".\nJapan and Seoul.")
+            .with_date(Date::new(2019, 8, 2).unwrap());
+        let tagged = tagger.tag(&doc);
+        assert_eq!(tagged.mentions.len(), 4);
+        for opts in [
+            ExportOptions::default(),
+            ExportOptions {
+                csv_formula_guard: false,
+                ..ExportOptions::default()
+            },
+        ] {
+            let mut one = MentionsWriter::new(Vec::new(), &opts).unwrap();
+            for m in &tagged.mentions {
+                one.write(&doc, &dict, m).unwrap();
+            }
+            let one = one.finish().unwrap();
+            let mut rows = Vec::new();
+            MentionRows::new(&dict, &opts)
+                .format(&doc, &tagged.mentions, &mut rows)
+                .unwrap();
+            let mut ahead = MentionsWriter::new(Vec::new(), &opts).unwrap();
+            ahead.write_rows(&rows).unwrap();
+            assert_eq!(ahead.finish().unwrap(), one);
+            // Every row has the 14 columns a CSV reader finds.
+            let mut r = ::csv::Reader::from_reader(one.as_slice());
+            let n = r
+                .records()
+                .map(|rec| assert_eq!(rec.unwrap().len(), 14))
+                .count();
+            assert_eq!(n, 4);
+        }
+    }
 
     fn nodes(opts: &ExportOptions) -> String {
         let mut out = Vec::new();
