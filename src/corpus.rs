@@ -455,7 +455,7 @@ pub struct Reader {
     options: ReadOptions,
     report: ReadReport,
     /// A fingerprint of every document's id and text, to read a repeated document once.
-    seen: HashSet<u64>,
+    seen: HashSet<u128>,
 }
 
 struct JsonLines {
@@ -563,10 +563,7 @@ impl Iterator for Reader {
                 doc.date_inferred = doc.date.is_some();
             }
             // The same document given twice (same id, same text) is read once and reported.
-            let key = fingerprint(
-                doc.id.as_bytes(),
-                fingerprint(doc.text.as_bytes(), FNV_OFFSET),
-            );
+            let key = fingerprint(&doc.id, &doc.text);
             if !self.seen.insert(key) {
                 self.report.duplicate_documents += 1;
                 self.report.warnings.push(format!(
@@ -659,17 +656,16 @@ pub fn infer_date(text: &str) -> Option<Date> {
     None
 }
 
-/// The FNV-1a offset basis, the seed of a first [`fingerprint`].
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a: a cheap, stable fingerprint for recognising a repeated document.
-fn fingerprint(bytes: &[u8], seed: u64) -> u64 {
-    let mut h: u64 = seed;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+/// A fingerprint of a document's id and text for recognising a repeated document: XXH3's
+/// 128 bits, so that two different documents never meet by chance, at several bytes a
+/// cycle (a byte-at-a-time hash took 6% of a run).
+fn fingerprint(id: &str, text: &str) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    // The id's length first, so that no other id and text give the same bytes.
+    h.update(&(id.len() as u64).to_le_bytes());
+    h.update(id.as_bytes());
+    h.update(text.as_bytes());
+    h.digest128()
 }
 
 /// How much of a file is looked at to tell binary data from text.
@@ -957,6 +953,15 @@ fn next_jsonl(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_tell_id_and_text_apart() {
+        assert_eq!(fingerprint("a", "text"), fingerprint("a", "text"));
+        assert_ne!(fingerprint("ab", "c"), fingerprint("a", "bc"));
+        assert_ne!(fingerprint("a", "text"), fingerprint("b", "text"));
+        assert_ne!(fingerprint("a", "text"), fingerprint("a", "text "));
+        assert_ne!(fingerprint("", ""), fingerprint("", "\0"));
+    }
 
     #[test]
     fn dates_parse_and_order() {
