@@ -27,10 +27,11 @@
 //! U+FFFF) are dropped. An empty value, and a number that is not finite, is left out rather
 //! than written. It does not validate its output; the tests hand it to `xmllint`.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::{
-    EdgeSelection, ExportOptions, attribute_names, format_finite, format_float, selected_edges,
+    EdgeSelection, ExportOptions, attribute_names, float_str, format_float, selected_edges,
     unique_names,
 };
 use crate::graph::{Edge, EdgeKind, KnowledgeGraph, Node};
@@ -210,11 +211,16 @@ pub fn write_graphml<W: io::Write>(
 struct Data<'a, W: Write> {
     w: &'a mut W,
     indent: &'static str,
+    float: ryu::Buffer,
 }
 
 impl<'a, W: Write> Data<'a, W> {
     fn new(w: &'a mut W, indent: &'static str) -> Self {
-        Data { w, indent }
+        Data {
+            w,
+            indent,
+            float: ryu::Buffer::new(),
+        }
     }
 
     /// A text value, escaped; left out when nothing is left of it.
@@ -228,20 +234,26 @@ impl<'a, W: Write> Data<'a, W> {
 
     /// A value that needs no escaping (numbers, booleans, dates).
     fn raw(&mut self, key: &str, value: &str) -> io::Result<()> {
-        writeln!(
-            self.w,
-            "{}<data key=\"{}\">{value}</data>",
-            self.indent,
-            attr(key)
-        )
+        write_data(self.w, self.indent, key, value)
     }
 
     fn float(&mut self, key: &str, value: f64) -> io::Result<()> {
-        match format_finite(value) {
-            Some(v) => self.raw(key, &v),
-            None => Ok(()),
+        if !value.is_finite() {
+            return Ok(());
         }
+        write_data(self.w, self.indent, key, float_str(&mut self.float, value))
     }
+}
+
+/// One `<data>` line, in pieces rather than through the formatting machinery: a
+/// million-edge graph writes some twenty million of them.
+fn write_data<W: Write>(w: &mut W, indent: &str, key: &str, value: &str) -> io::Result<()> {
+    w.write_all(indent.as_bytes())?;
+    w.write_all(b"<data key=\"")?;
+    w.write_all(attr(key).as_bytes())?;
+    w.write_all(b"\">")?;
+    w.write_all(value.as_bytes())?;
+    w.write_all(b"</data>\n")
 }
 
 fn write_node<W: Write>(
@@ -335,8 +347,19 @@ fn xml_char(c: char) -> bool {
     !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
+/// Whether `s` has no byte that [`text`] or [`attr`] would change: no control character,
+/// none of `&<>"`, and no 0xEF, the lead byte of U+FFFE and U+FFFF. Nearly every value is
+/// such, and is then written as it is, without a copy.
+fn plain(s: &str) -> bool {
+    !s.bytes()
+        .any(|b| b < 0x20 || matches!(b, b'&' | b'<' | b'>' | b'"' | 0xEF))
+}
+
 /// Escapes `s` for element content (see the module documentation).
-pub(crate) fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> Cow<'_, str> {
+    if plain(s) {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -348,13 +371,16 @@ pub(crate) fn text(s: &str) -> String {
             _ => {}
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Escapes `s` for a double-quoted attribute value. White space other than the space is
 /// written as references, because a parser turns raw tabs and line breaks in attribute
 /// values into spaces.
-pub(crate) fn attr(s: &str) -> String {
+pub(crate) fn attr(s: &str) -> Cow<'_, str> {
+    if plain(s) {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -369,7 +395,7 @@ pub(crate) fn attr(s: &str) -> String {
             _ => {}
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Whether `c` may appear in an XML name token (XML 1.0 fifth edition `NameChar`), leaving

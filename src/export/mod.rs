@@ -9,9 +9,10 @@
 //! format's module ([`dot`], [`graphml`], [`gexf`], [`json`], [`csv`]). Choosing file names
 //! and writing them atomically is the caller's job.
 //!
-//! Floating-point numbers are written the same way in every format: Rust's shortest
-//! representation that reads back to the same value (`0.5`, `2.584962500721156`, `1`),
-//! switching to exponent notation (`1e-7`) below 1e-5 and from 1e16 up. A value that is not
+//! Floating-point numbers are written the same way in every format: the shortest
+//! representation that reads back to the same value (`0.5`, `2.584962500721156`, `1`; Ryū's,
+//! which rounds an exact tie between two shortest forms to even), switching to exponent
+//! notation (`1e-7`) below 1e-5 and from 1e16 up. A value that is not
 //! finite (NaN or infinite) is never written: the cell or attribute is left out.
 
 use std::collections::BTreeSet;
@@ -178,24 +179,29 @@ pub fn write<W: io::Write>(
 /// that is not finite gives an empty string; writers skip such values with
 /// [`format_finite`] rather than write the empty string.
 pub(crate) fn format_float(f: f64) -> String {
-    if !f.is_finite() {
-        return String::new();
-    }
-    if f == 0.0 {
-        // Also turns -0 into 0, so that equal values give equal bytes.
-        return "0".to_string();
-    }
-    let a = f.abs();
-    if (1e-5..1e16).contains(&a) {
-        format!("{f}")
-    } else {
-        format!("{f:e}")
-    }
+    float_str(&mut ryu::Buffer::new(), f).to_string()
 }
 
 /// [`format_float`] for values that are written only when finite.
 pub(crate) fn format_finite(f: f64) -> Option<String> {
     f.is_finite().then(|| format_float(f))
+}
+
+/// [`format_float`] into `buf`, without allocating: what Rust's `{}` prints for
+/// 1e-5 <= |f| < 1e16 and `{:e}` prints otherwise, with 0 for -0 (so that equal values
+/// give equal bytes). Ryū finds shortest digits as Rust's formatting does (only an exact
+/// tie between two of them is rounded to even where Rust rounds up) and places the decimal
+/// point by the same rule at those bounds; it only adds ".0" to whole numbers. About three
+/// times faster, and nothing is allocated.
+pub(crate) fn float_str(buf: &mut ryu::Buffer, f: f64) -> &str {
+    if !f.is_finite() {
+        return "";
+    }
+    if f == 0.0 {
+        return "0";
+    }
+    let s = buf.format_finite(f);
+    s.strip_suffix(".0").unwrap_or(s)
 }
 
 /// The edges `opts` selects, in the graph's order.
@@ -330,6 +336,82 @@ mod tests {
     fn type_colours_are_the_dot_fill_colours() {
         assert_eq!(type_rgb("country"), (141, 211, 199));
         assert_eq!(type_rgb("treaty-body"), (217, 217, 217));
+    }
+
+    /// The formatting [`float_str`] replaced: Rust's own.
+    fn rust_float(f: f64) -> String {
+        if !f.is_finite() {
+            return String::new();
+        }
+        if f == 0.0 {
+            return "0".to_string();
+        }
+        if (1e-5..1e16).contains(&f.abs()) {
+            format!("{f}")
+        } else {
+            format!("{f:e}")
+        }
+    }
+
+    #[test]
+    fn floats_print_as_rust_prints_them() {
+        let mut buf = ryu::Buffer::new();
+        let mut ties = 0;
+        let mut check = |f: f64| {
+            let (ours, rust) = (float_str(&mut buf, f), rust_float(f));
+            if ours != rust {
+                // Only an exact tie between two shortest forms may differ (Ryū rounds it to
+                // even, Rust up): same length, same notation, and both read back as `f`.
+                assert_eq!(ours.len(), rust.len(), "{f:?}: {ours} vs {rust}");
+                assert_eq!(ours.contains('e'), rust.contains('e'), "{f:?}");
+                assert_eq!(ours.parse::<f64>().ok(), Some(f), "{f:?}: {ours}");
+                assert_eq!(rust.parse::<f64>().ok(), Some(f), "{f:?}: {rust}");
+                ties += 1;
+            }
+        };
+        for f in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.1,
+            0.3,
+            1.5,
+            100.0,
+            1e-5,
+            9.99e-6,
+            1e-6,
+            1e15,
+            1e16,
+            9_999_999_999_999_998.0,
+            1e17,
+            1.5e300,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            -2.5e-7,
+            0.15594799913824134,
+            1.0 / 3.0,
+            2.0f64.log2(),
+            (8.0f64 / 9.0).log2(),
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            check(f);
+        }
+        // Random bit patterns cover every exponent; ratios and logs are what the
+        // measures and metrics produce.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in 0..300_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            check(f64::from_bits(x));
+            check((x % 1_000_003) as f64 / ((i % 9_973) + 1) as f64);
+            check(((x % 100_000) as f64 + 1.0).log2() - 7.0);
+        }
+        assert!(ties < 100, "{ties} ties");
     }
 }
 
