@@ -630,3 +630,52 @@ fn bad_mention_tokens_and_sides_are_reported() {
             .contains("unknown entity type \"weather\"")
     );
 }
+
+/// Time spent in [`RuleSet::extract`] against [`Tagger::tag`] over a corpus, document after
+/// document as the pipeline calls them, over documents held in memory, best of three rounds:
+/// `KGRAPH_BENCH_CORPUS=FILE [KGRAPH_BENCH_DICT=FILE] cargo test --release --lib
+/// relations::tests::extract_cost -- --ignored --nocapture` (the embedded dictionary without
+/// a dictionary file).
+#[test]
+#[ignore = "a measurement: needs KGRAPH_BENCH_CORPUS"]
+fn extract_cost() {
+    use std::time::Instant;
+    let Ok(corpus) = std::env::var("KGRAPH_BENCH_CORPUS") else {
+        return;
+    };
+    let dict = match std::env::var("KGRAPH_BENCH_DICT") {
+        Ok(path) => {
+            let mut b = Builder::default();
+            b.add_path(std::path::Path::new(&path)).unwrap();
+            b.finish().unwrap()
+        }
+        Err(_) => Dictionary::embedded().unwrap(),
+    };
+    let rules = RuleSet::embedded().unwrap();
+    rules.check_types(&dict).unwrap();
+    let tagger = Tagger::new(&dict).unwrap();
+    let inputs = [crate::corpus::Input::parse(&corpus)];
+    let reader = crate::corpus::Reader::open(&inputs, Default::default()).unwrap();
+    let docs: Vec<Document> = reader.map(|d| d.unwrap()).collect();
+    let (mut tag, mut extract, mut mentions, mut found) = (f64::MAX, f64::MAX, 0, 0);
+    for _ in 0..3 {
+        let (mut t, mut x) = (0.0, 0.0);
+        (mentions, found) = (0, 0);
+        for doc in &docs {
+            let t0 = Instant::now();
+            let tagged = tagger.tag(doc);
+            let t1 = Instant::now();
+            found += rules.extract(doc, &tagged, &dict).len();
+            t += (t1 - t0).as_secs_f64();
+            x += t1.elapsed().as_secs_f64();
+            mentions += tagged.mentions.len();
+        }
+        (tag, extract) = (tag.min(t), extract.min(x));
+    }
+    eprintln!(
+        "{} documents, {mentions} mentions, {found} relations: tag {tag:.3} s, extract \
+         {extract:.3} s, ratio {:.3}",
+        docs.len(),
+        extract / tag
+    );
+}
