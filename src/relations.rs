@@ -273,6 +273,8 @@ pub struct RuleSet {
     anywhere: Vec<u32>,
     /// For each rule, whether its relation is symmetric.
     symmetric_rules: Vec<bool>,
+    /// The common titles written before names ([`COMMON_TITLES`]).
+    titles: Titles,
 }
 
 /// English inflections of a word: a verb's -s, -ed and -ing forms (with the usual spelling
@@ -830,6 +832,7 @@ impl RuleSet {
             .iter()
             .map(|r| self.symmetric(&r.relation))
             .collect();
+        self.titles = make_titles(COMMON_TITLES.iter().copied());
     }
 
     /// Checks that every entity type a rule names exists in the dictionary.
@@ -894,7 +897,14 @@ impl RuleSet {
                 let before = out.len();
                 self.extract_sentence(doc, tagged, dict, i..j, &mut scratch, &mut out);
                 if out.len() > before {
-                    reversed_next(doc, tagged, sentence, &ms[j..], &mut out[before..]);
+                    reversed_next(
+                        doc,
+                        tagged,
+                        sentence,
+                        &ms[j..],
+                        &mut out[before..],
+                        &mut scratch,
+                    );
                 }
             }
             i = j;
@@ -953,12 +963,10 @@ impl RuleSet {
             return;
         }
         let enabled = |r: u32| mask[r as usize] == self.required[r as usize];
-        if titles.spans.is_empty() {
-            *titles = make_titles(dict);
-        }
         layout(
             text,
             dict,
+            &self.titles,
             titles,
             ms,
             words,
@@ -1084,28 +1092,23 @@ struct Scratch {
     mention_words: Vec<Range<usize>>,
     ext_start: Vec<usize>,
     modifier: Vec<bool>,
-    /// The titles of [`make_titles`], made once per document when first needed.
-    titles: Titles,
+    /// The dictionary's office titles, made once per document when first needed.
+    titles: Option<Titles>,
 }
 
 /// Titles written before names, as lower-case words separated by single spaces in one
 /// buffer, longest (in words) first.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct Titles {
     text: String,
     /// Each title's range in `text` and its number of words.
     spans: Vec<(Range<usize>, usize)>,
 }
 
-/// The titles written before names: the common ones and the dictionary's office titles.
-fn make_titles(dict: &Dictionary) -> Titles {
-    let all = COMMON_TITLES.iter().copied().chain(
-        dict.offices
-            .iter()
-            .flat_map(|o| o.titles.iter().map(String::as_str)),
-    );
+/// Titles written before names, split into lower-case words.
+fn make_titles<'t>(titles: impl Iterator<Item = &'t str>) -> Titles {
     let mut out = Titles::default();
-    for t in all {
+    for t in titles {
         let from = out.text.len();
         let mut n = 0;
         for part in t
@@ -1348,7 +1351,8 @@ const TITLE_PREFIXES: &[&str] = &["former", "then", "acting", "late", "incoming"
 fn layout(
     text: &str,
     dict: &Dictionary,
-    titles: &Titles,
+    common: &Titles,
+    offices: &mut Option<Titles>,
     ms: &[Mention],
     words: &[Word],
     lower: &str,
@@ -1385,11 +1389,8 @@ fn layout(
     };
     let kind = |k: usize| dict.entities[ms[k].entity as usize].kind.as_str();
     // How many words, ending at word `t` (exclusive), form a capitalised title; titles are
-    // longest first, so the first that fits wins.
-    let title_before = |t: usize| -> usize {
-        if t == 0 || owner[t - 1].is_some() || !capitalised(t - 1) {
-            return 0;
-        }
+    // longest first, so the first that fits in a list is the longest there.
+    let fits = |titles: &Titles, t: usize| -> usize {
         for (span, n) in &titles.spans {
             let (title, n) = (&titles.text[span.clone()], *n);
             if n > t || !title.ends_with(word(t - 1)) {
@@ -1405,6 +1406,21 @@ fn layout(
             }
         }
         0
+    };
+    // The common titles and the dictionary's office titles (made on first use): the longest
+    // that fits.
+    let mut title_before = |t: usize| -> usize {
+        if t == 0 || owner[t - 1].is_some() || !capitalised(t - 1) {
+            return 0;
+        }
+        let offices = offices.get_or_insert_with(|| {
+            make_titles(
+                dict.offices
+                    .iter()
+                    .flat_map(|o| o.titles.iter().map(String::as_str)),
+            )
+        });
+        fits(common, t).max(fits(offices, t))
     };
     for k in 0..ms.len() {
         if kind(k) != "person" {
@@ -2098,6 +2114,7 @@ fn reversed_next(
     sentence: u32,
     rest: &[Mention],
     found: &mut [Relation],
+    scratch: &mut Scratch,
 ) {
     let s = sentence as usize;
     let (Some(this), Some(next)) = (tagged.sentences.get(s), tagged.sentences.get(s + 1)) else {
@@ -2111,16 +2128,15 @@ fn reversed_next(
         .take_while(|m| m.sentence as usize == s + 1)
         .count();
     let ms = &rest[..n];
-    let (mut words, mut lower, mut owner) = (Vec::new(), String::new(), Vec::new());
-    tokenize(
-        &doc.text,
-        next.span.clone(),
-        ms,
-        &mut words,
-        &mut lower,
-        &mut owner,
-        24,
-    );
+    // The sentence's buffers are free again: its relations are made.
+    let Scratch {
+        words,
+        lower,
+        owner,
+        ..
+    } = scratch;
+    tokenize(&doc.text, next.span.clone(), ms, words, lower, owner, 24);
+    let (words, lower) = (&*words, &*lower);
     let word = |i: usize| &lower[words[i].lower.clone()];
     let mut i = 0;
     while i < words.len() && OPENERS.contains(&word(i)) {
