@@ -65,7 +65,6 @@
 //! scan of the sentence.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use serde_json::Value;
@@ -218,40 +217,131 @@ impl Relation {
     }
 }
 
-/// A fast hash for the short words looked up for every word of a sentence: eight bytes at
-/// a time, multiply and rotate (as rustc's FxHash). Not for untrusted keys: the lexicon's
-/// keys come from the rules.
-#[derive(Debug, Clone, Copy, Default)]
-struct Fnv(u64);
+/// The word forms the patterns name (a hyphenated form by its first word), each with its
+/// [`Entry`], looked up for every word of a sentence. A form of up to 16 bytes is packed into
+/// two integers and kept in an open-addressing table at most a quarter full, with a byte of
+/// its hash in a compact array that answers most misses alone; longer forms are in a map.
+#[derive(Debug, Clone, Default)]
+struct Lexicon {
+    /// A byte of each slot's hash with the high bit set; 0: an empty slot.
+    tags: Vec<u8>,
+    slots: Vec<Slot>,
+    long: HashMap<String, u32>,
+}
 
-impl Fnv {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+/// A form in the [`Lexicon`]: its packed bytes, length and entry.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    packed: (u64, u64),
+    len: usize,
+    entry: u32,
+}
+
+/// The bytes of a word of 1 to 16 bytes as two integers: the same length and integers mean
+/// the same bytes (the first and last eight, four, or the first, middle and last byte).
+fn pack(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    debug_assert!((1..=16).contains(&n));
+    let u64_at = |i: usize| {
+        u64::from_le_bytes([
+            b[i],
+            b[i + 1],
+            b[i + 2],
+            b[i + 3],
+            b[i + 4],
+            b[i + 5],
+            b[i + 6],
+            b[i + 7],
+        ])
+    };
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
+    if n >= 8 {
+        (u64_at(0), u64_at(n - 8))
+    } else if n >= 4 {
+        (u32_at(0) | (u32_at(n - 4) << 32), 0)
+    } else {
+        (
+            u64::from(b[0]) | (u64::from(b[n / 2]) << 8) | (u64::from(b[n - 1]) << 16),
+            0,
+        )
     }
 }
 
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
+/// Hash of a packed word (multiply and rotate, as rustc's FxHash): the table's keys come
+/// from the rules, not from the text.
+fn hash_packed((lo, hi): (u64, u64), len: usize) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let h = (lo ^ (len as u64)).wrapping_mul(K);
+    (h.rotate_left(26) ^ hi).wrapping_mul(K)
+}
+
+impl Lexicon {
+    fn new(forms: &[(String, u32)]) -> Lexicon {
+        let short = forms.iter().filter(|(f, _)| (1..=16).contains(&f.len()));
+        let size = (short.clone().count() * 4).next_power_of_two().max(16);
+        let mut lex = Lexicon {
+            tags: vec![0; size],
+            slots: vec![Slot::default(); size],
+            long: HashMap::new(),
+        };
+        for (f, e) in forms {
+            if !(1..=16).contains(&f.len()) {
+                lex.long.insert(f.clone(), *e);
+                continue;
+            }
+            let packed = pack(f.as_bytes());
+            let h = hash_packed(packed, f.len());
+            let mut i = lex.home(h);
+            while lex.tags[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            lex.tags[i] = Lexicon::tag(h);
+            lex.slots[i] = Slot {
+                packed,
+                len: f.len(),
+                entry: *e,
+            };
+        }
+        lex
     }
 
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes([
-                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-            ]));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(buf));
-        }
+    fn home(&self, h: u64) -> usize {
+        (h >> 40) as usize & (self.tags.len() - 1)
     }
 
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
+    fn tag(h: u64) -> u8 {
+        (h >> 56) as u8 | 0x80
+    }
+
+    /// The entry of a lower-case word, if the patterns name it.
+    #[inline]
+    fn get(&self, word: &[u8]) -> Option<u32> {
+        if !(1..=16).contains(&word.len()) {
+            if self.long.is_empty() {
+                return None;
+            }
+            return std::str::from_utf8(word)
+                .ok()
+                .and_then(|w| self.long.get(w).copied());
+        }
+        let packed = pack(word);
+        let h = hash_packed(packed, word.len());
+        let tag = Lexicon::tag(h);
+        let mask = self.tags.len() - 1;
+        let mut i = self.home(h);
+        loop {
+            match self.tags[i] {
+                0 => return None,
+                t if t == tag => {
+                    let s = &self.slots[i];
+                    if s.packed == packed && s.len == word.len() {
+                        return Some(s.entry);
+                    }
+                }
+                _ => {}
+            }
+            i = (i + 1) & mask;
+        }
     }
 }
 
@@ -263,7 +353,7 @@ pub struct RuleSet {
     /// The vocabulary, sorted by id.
     pub types: Vec<RelationType>,
     /// Every word form the patterns name (a hyphenated form by its first word): its entry.
-    lexicon: HashMap<String, u32, BuildHasherDefault<Fnv>>,
+    lexicon: Lexicon,
     entries: Vec<Entry>,
     /// For each rule, the bits of its required tokens (see [`Entry`]).
     required: Vec<u32>,
@@ -760,7 +850,7 @@ impl RuleSet {
     }
 
     fn index(&mut self) {
-        let mut lexicon: HashMap<String, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut lexicon: HashMap<String, u32> = HashMap::new();
         let mut entries: Vec<Entry> = Vec::new();
         let (mut required, mut at_mention, mut anywhere) = (Vec::new(), Vec::new(), Vec::new());
         for (i, r) in self.rules.iter().enumerate() {
@@ -822,7 +912,9 @@ impl RuleSet {
                 _ => {}
             }
         }
-        self.lexicon = lexicon;
+        let mut forms: Vec<(String, u32)> = lexicon.into_iter().collect();
+        forms.sort();
+        self.lexicon = Lexicon::new(&forms);
         self.entries = entries;
         self.required = required;
         self.at_mention = at_mention;
@@ -943,7 +1035,7 @@ impl RuleSet {
         mask.resize(self.rules.len(), 0);
         let mut any = false;
         for (i, w) in words.iter().enumerate() {
-            let e = self.lexicon.get(&lower[w.lower.clone()]).copied();
+            let e = self.lexicon.get(&lower.as_bytes()[w.lower.clone()]);
             entry.push(e);
             if let Some(e) = e {
                 let e = &self.entries[e as usize];

@@ -679,3 +679,56 @@ fn extract_cost() {
         extract / tag
     );
 }
+
+#[test]
+fn lexicon_finds_exactly_its_forms() {
+    let forms: Vec<String> = [
+        "a",
+        "to",
+        "row",
+        "ally",
+        "allies",
+        "between",
+        "negotiations",
+        "confrontations",
+        "implementations",
+        "counter-measures",
+        "über",
+        "zusammenarbeit",
+        "didn't",
+        "a-very-long-form-indeed",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let with_entries: Vec<(String, u32)> = forms
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.clone(), i as u32))
+        .collect();
+    let lex = Lexicon::new(&with_entries);
+    for (f, e) in &with_entries {
+        assert_eq!(lex.get(f.as_bytes()), Some(*e), "{f}");
+    }
+    // Every other word of the seeds, and every prefix and suffix of the forms.
+    let mut words: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        words.extend(
+            text.split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .map(str::to_lowercase),
+        );
+    }
+    for f in &forms {
+        for i in 0..f.len() {
+            for part in [f.get(..i), f.get(i..), f.get(1..i)] {
+                words.extend(part.map(str::to_string));
+            }
+        }
+        words.push(format!("{f}s"));
+    }
+    for w in &words {
+        let expected = with_entries.iter().find(|(f, _)| f == w).map(|p| p.1);
+        assert_eq!(lex.get(w.as_bytes()), expected, "{w:?}");
+    }
+}
