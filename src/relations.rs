@@ -60,9 +60,10 @@
 //!   the next sentence of the paragraph opens with the same subject or a pronoun and says so
 //!   ("It later backed down", "Seoul reversed course").
 //!
-//! Speed: only sentences that mention two or more distinct entities are looked at, and of
-//! those only the ones where an automaton finds one of the rules' key words; the rest cost a
-//! scan of the sentence.
+//! Speed: only sentences that mention two or more distinct entities are looked at. Such a
+//! sentence is split into words once (an ASCII one with bit masks, 64 bytes at a time), each
+//! word is looked up once in a table of the patterns' words, and a rule is tried only when
+//! all its required words are in the sentence, only at the words its pattern can start with.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -1268,7 +1269,7 @@ enum Joint {
 /// Splits a sentence into words: runs of letters and digits, with apostrophes inside
 /// ("didn't") kept, and finds the mention each is in. A word never straddles the edge of a
 /// mention, and the possessive "'s" right after a mention is dropped ("Japan's" is the
-/// mention "Japan").
+/// mention "Japan"). At most `limit` words.
 fn tokenize(
     text: &str,
     span: Range<usize>,
@@ -1276,6 +1277,156 @@ fn tokenize(
     words: &mut Vec<Word>,
     lower: &mut String,
     owner: &mut Vec<Option<usize>>,
+    limit: usize,
+) {
+    words.clear();
+    lower.clear();
+    owner.clear();
+    let sentence = &text[span.clone()];
+    if sentence.is_ascii() && split_ascii(text.as_bytes(), span.clone(), ms, words) {
+        lower.push_str(sentence);
+        lower.make_ascii_lowercase();
+        words.truncate(limit);
+    } else {
+        words.clear();
+        split_chars(text, span, ms, words, lower, limit);
+    }
+    let mut m = 0;
+    for w in words.iter() {
+        while m < ms.len() && ms[m].end <= w.span.start {
+            m += 1;
+        }
+        owner.push(
+            (m < ms.len() && ms[m].start <= w.span.start && w.span.end <= ms[m].end).then_some(m),
+        );
+    }
+}
+
+/// The longest sentence [`split_ascii`] takes, in blocks of 64 bytes.
+const ASCII_BLOCKS: usize = 16;
+
+/// [`tokenize`]'s words of an ASCII sentence, found with bit masks of its bytes (letters and
+/// digits, apostrophes, mention edges) rather than byte by byte. Returns false, leaving
+/// `words` in any state, for a sentence it does not take: one longer than
+/// [`ASCII_BLOCKS`] blocks, or with mentions that are empty, out of order or outside it, or
+/// that start right at a possessive dropped after the one before.
+fn split_ascii(bytes: &[u8], span: Range<usize>, ms: &[Mention], words: &mut Vec<Word>) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Bytes from `lo` to `hi` (all bytes below 0x80: no carry crosses a byte): high bit set.
+    let in_range = |x: u64, lo: u64, hi: u64| {
+        (x.wrapping_add((0x80 - lo) * ONES) & !x.wrapping_add((0x7f - hi) * ONES)) & HIGH
+    };
+    // The high bits of eight bytes as eight bits, the first byte lowest.
+    let gather = |m: u64| (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    let sentence = &bytes[span.clone()];
+    let n = sentence.len();
+    if n > ASCII_BLOCKS * 64 {
+        return false;
+    }
+    let blocks = n.div_ceil(64);
+    let (mut alnum, mut quote, mut stop) = (
+        [0u64; ASCII_BLOCKS],
+        [0u64; ASCII_BLOCKS],
+        [0u64; ASCII_BLOCKS],
+    );
+    let mut classify = |k: usize, x: u64| {
+        let a = in_range(x, 0x30, 0x39) | in_range(x | (0x20 * ONES), 0x61, 0x7a);
+        let q = in_range(x, 0x27, 0x27);
+        alnum[k / 8] |= gather(a) << (8 * (k % 8));
+        quote[k / 8] |= gather(q) << (8 * (k % 8));
+    };
+    let mut chunks = sentence.chunks_exact(8);
+    for (k, c) in (&mut chunks).enumerate() {
+        classify(
+            k,
+            u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+        );
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut buf = [0u8; 8];
+        buf[..rest.len()].copy_from_slice(rest);
+        classify(n / 8, u64::from_le_bytes(buf));
+    }
+    let set = |bits: &mut [u64; ASCII_BLOCKS], i: usize| bits[i / 64] |= 1 << (i % 64);
+    let mut last_end = span.start;
+    for (j, m) in ms.iter().enumerate() {
+        if m.start >= m.end || m.start < last_end || m.end > span.end {
+            return false;
+        }
+        last_end = m.end;
+        // Words stop at a mention's edges.
+        for edge in [m.start, m.end] {
+            let i = edge - span.start;
+            if i > 0 && i < n {
+                set(&mut stop, i);
+            }
+        }
+        // The possessive after a mention is no word: its "s" is no letter.
+        let e = m.end - span.start;
+        if sentence.get(e) == Some(&b'\'')
+            && sentence.get(e + 1) == Some(&b's')
+            && !sentence.get(e + 2).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            if ms.get(j + 1).is_some_and(|next| next.start <= m.end + 2) {
+                return false;
+            }
+            alnum[(e + 1) / 64] &= !(1 << ((e + 1) % 64));
+        }
+    }
+    // An apostrophe between letters or digits, none of the three bytes across a mention's
+    // edge, is in the word ("didn't").
+    let mut word = [0u64; ASCII_BLOCKS];
+    let next_of = |bits: &[u64; ASCII_BLOCKS], k: usize| {
+        (bits[k] >> 1) | if k + 1 < blocks { bits[k + 1] << 63 } else { 0 }
+    };
+    let prev_of = |bits: &[u64; ASCII_BLOCKS], k: usize| {
+        (bits[k] << 1) | if k > 0 { bits[k - 1] >> 63 } else { 0 }
+    };
+    for k in 0..blocks {
+        let inner =
+            quote[k] & prev_of(&alnum, k) & next_of(&alnum, k) & !stop[k] & !next_of(&stop, k);
+        word[k] = alnum[k] | inner;
+    }
+    // A word starts where the byte before is no word byte or a mention's edge is, and ends
+    // likewise after.
+    let (mut first, mut last) = ([0u64; ASCII_BLOCKS], [0u64; ASCII_BLOCKS]);
+    for k in 0..blocks {
+        first[k] = word[k] & (!prev_of(&word, k) | stop[k]);
+        last[k] = word[k] & (!next_of(&word, k) | next_of(&stop, k));
+    }
+    let bits = |v: [u64; ASCII_BLOCKS]| {
+        v.into_iter()
+            .take(blocks)
+            .enumerate()
+            .flat_map(|(k, mut b)| {
+                std::iter::from_fn(move || {
+                    (b != 0).then(|| {
+                        let i = b.trailing_zeros() as usize;
+                        b &= b - 1;
+                        k * 64 + i
+                    })
+                })
+            })
+    };
+    for (s, l) in bits(first).zip(bits(last)) {
+        words.push(Word {
+            span: span.start + s..span.start + l + 1,
+            lower: s..l + 1,
+        });
+    }
+    true
+}
+
+/// [`tokenize`]'s words of any sentence, byte by byte (and character by character outside
+/// ASCII), with their lower-case forms in `lower`.
+fn split_chars(
+    text: &str,
+    span: Range<usize>,
+    ms: &[Mention],
+    words: &mut Vec<Word>,
+    lower: &mut String,
     limit: usize,
 ) {
     fn push(text: &str, b: usize, e: usize, words: &mut Vec<Word>, lower: &mut String) {
@@ -1301,9 +1452,6 @@ fn tokenize(
     // General punctuation (quotes, dashes) is common in news: skip Unicode's tables for it.
     let is_word = |c: char| !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphanumeric();
     let char_at = |p: usize| text[p..].chars().next().unwrap_or(' ');
-    words.clear();
-    lower.clear();
-    owner.clear();
     // Most sentences are ASCII: lower-case them at once.
     let ascii = text[span.clone()].is_ascii();
     if ascii {
@@ -1398,15 +1546,6 @@ fn tokenize(
             }
             m += 1;
         }
-    }
-    let mut m = 0;
-    for w in words.iter() {
-        while m < ms.len() && ms[m].end <= w.span.start {
-            m += 1;
-        }
-        owner.push(
-            (m < ms.len() && ms[m].start <= w.span.start && w.span.end <= ms[m].end).then_some(m),
-        );
     }
 }
 

@@ -732,3 +732,104 @@ fn lexicon_finds_exactly_its_forms() {
         assert_eq!(lex.get(w.as_bytes()), expected, "{w:?}");
     }
 }
+
+/// Words as (span, lower-case form).
+type Split = Vec<(Range<usize>, String)>;
+
+/// The words from [`split_ascii`] and from [`split_chars`], when the first takes the
+/// sentence.
+fn both_splits(text: &str, ms: &[Mention]) -> Option<(Split, Split)> {
+    let span = 0..text.len();
+    let (mut fast, mut slow, mut lower) = (Vec::new(), Vec::new(), String::new());
+    if !split_ascii(text.as_bytes(), span.clone(), ms, &mut fast) {
+        return None;
+    }
+    split_chars(text, span, ms, &mut slow, &mut lower, usize::MAX);
+    let fast = fast
+        .into_iter()
+        .map(|w| (w.span.clone(), text[w.lower].to_ascii_lowercase()))
+        .collect();
+    let slow = slow
+        .into_iter()
+        .map(|w| (w.span, lower[w.lower].to_string()))
+        .collect();
+    Some((fast, slow))
+}
+
+fn mention_at(start: usize, end: usize) -> Mention {
+    Mention {
+        entity: 0,
+        kind: crate::dictionary::AliasKind::Name,
+        start,
+        end,
+        char_start: start,
+        char_end: end,
+        sentence: 0,
+        paragraph: 0,
+    }
+}
+
+#[test]
+fn ascii_split_is_the_byte_loop_split() {
+    // Hand-picked cases: apostrophes, possessives, mentions in and around words.
+    let cases: &[(&str, &[(usize, usize)])] = &[
+        ("Japan's export curbs didn't work.", &[(0, 5)]),
+        ("Japan's", &[(0, 5)]),
+        (
+            "Japan'sx and Japan's' and Japan's-",
+            &[(0, 5), (13, 18), (26, 31)],
+        ),
+        ("'tis rock'n'roll o'clock ''a'' b'' 'c", &[]),
+        ("KoreaJapan's", &[(0, 5), (5, 10)]),
+        ("ab'cd", &[(0, 2)]),
+        ("ab'cd", &[(3, 5)]),
+        ("ab'cd", &[(2, 3)]),
+        ("abcd efg", &[(1, 3), (5, 7)]),
+        ("x1y2 3z, 42; A-B/C", &[(8, 10)]),
+        ("Seoul's", &[(0, 5)]),
+        ("", &[]),
+    ];
+    for &(text, spans) in cases {
+        let ms: Vec<Mention> = spans.iter().map(|&(s, e)| mention_at(s, e)).collect();
+        if let Some((fast, slow)) = both_splits(text, &ms) {
+            assert_eq!(fast, slow, "{text:?} {spans:?}");
+        }
+    }
+    // Random sentences of letters, digits, apostrophes and punctuation, with random mentions,
+    // up to the longest the bit masks take and past it.
+    let alphabet = b"aZs'' ''\t.,-9Qk'sss";
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut checked = 0;
+    for round in 0..20_000 {
+        let len = if round % 100 == 0 {
+            900 + next(300)
+        } else {
+            next(80)
+        };
+        let text: String = (0..len)
+            .map(|_| alphabet[next(alphabet.len())] as char)
+            .collect();
+        let mut ms = Vec::new();
+        let mut p = 0;
+        while p < len && ms.len() < 6 {
+            let start = p + next(12);
+            let end = start + 1 + next(8);
+            if end > len {
+                break;
+            }
+            ms.push(mention_at(start, end));
+            p = end + next(3);
+        }
+        if let Some((fast, slow)) = both_splits(&text, &ms) {
+            assert_eq!(fast, slow, "{text:?} {ms:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 15_000, "{checked}");
+}
