@@ -61,7 +61,7 @@
 //!   ("It later backed down", "Seoul reversed course").
 //!
 //! Speed: only sentences that mention two or more distinct entities are looked at. Such a
-//! sentence is split into words once (an ASCII one with bit masks, 64 bytes at a time), each
+//! sentence is split into words once (with bit masks of its bytes, 64 at a time), each
 //! word is looked up once in a table of the patterns' words, and a rule is tried only when
 //! all its required words are in the sentence, only at the words its pattern can start with.
 
@@ -1282,13 +1282,11 @@ fn tokenize(
     words.clear();
     lower.clear();
     owner.clear();
-    let sentence = &text[span.clone()];
-    if sentence.is_ascii() && split_ascii(text.as_bytes(), span.clone(), ms, words) {
-        lower.push_str(sentence);
-        lower.make_ascii_lowercase();
+    if split_masks(text, span.clone(), ms, words, lower) {
         words.truncate(limit);
     } else {
         words.clear();
+        lower.clear();
         split_chars(text, span, ms, words, lower, limit);
     }
     let mut m = 0;
@@ -1302,15 +1300,55 @@ fn tokenize(
     }
 }
 
-/// The longest sentence [`split_ascii`] takes, in blocks of 64 bytes.
-const ASCII_BLOCKS: usize = 16;
+/// The longest sentence [`split_masks`] takes, in blocks of 64 bytes.
+const MASK_BLOCKS: usize = 16;
 
-/// [`tokenize`]'s words of an ASCII sentence, found with bit masks of its bytes (letters and
-/// digits, apostrophes, mention edges) rather than byte by byte. Returns false, leaving
-/// `words` in any state, for a sentence it does not take: one longer than
-/// [`ASCII_BLOCKS`] blocks, or with mentions that are empty, out of order or outside it, or
+/// Bits over the bytes of a sentence, 64 to a block.
+type Bits = [u64; MASK_BLOCKS];
+
+/// Whether a character is part of a word: a letter or digit. General punctuation (quotes,
+/// dashes) is common in news: it skips Unicode's tables.
+fn is_word_char(c: char) -> bool {
+    !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphanumeric()
+}
+
+/// Adds a word of `text` to `words`, its lower-case form (curly apostrophes made straight) to
+/// `lower`.
+fn push_word(text: &str, b: usize, e: usize, words: &mut Vec<Word>, lower: &mut String) {
+    let from = lower.len();
+    let word = &text[b..e];
+    if word.is_ascii() {
+        lower.push_str(word);
+        lower[from..].make_ascii_lowercase();
+    } else {
+        for c in word.chars() {
+            if c == '\u{2019}' {
+                lower.push('\'');
+            } else {
+                lower.extend(c.to_lowercase());
+            }
+        }
+    }
+    words.push(Word {
+        span: b..e,
+        lower: from..lower.len(),
+    });
+}
+
+/// [`tokenize`]'s words of a sentence, found with bit masks of its bytes (ASCII letters and
+/// digits eight bytes at a time, the few other characters one by one, apostrophes, mention
+/// edges) rather than byte by byte; the lower-case forms are the ASCII sentence lower-cased
+/// as a whole, or each word's in `lower` otherwise. Returns false, leaving `words` and `lower`
+/// in any state, for a sentence it does not take: one longer than [`MASK_BLOCKS`] blocks, or
+/// with mentions that are empty, out of order, outside it or not on character boundaries, or
 /// that start right at a possessive dropped after the one before.
-fn split_ascii(bytes: &[u8], span: Range<usize>, ms: &[Mention], words: &mut Vec<Word>) -> bool {
+fn split_masks(
+    text: &str,
+    span: Range<usize>,
+    ms: &[Mention],
+    words: &mut Vec<Word>,
+    lower: &mut String,
+) -> bool {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const ONES: u64 = 0x0101_0101_0101_0101;
     // Bytes from `lo` to `hi` (all bytes below 0x80: no carry crosses a byte): high bit set.
@@ -1319,22 +1357,22 @@ fn split_ascii(bytes: &[u8], span: Range<usize>, ms: &[Mention], words: &mut Vec
     };
     // The high bits of eight bytes as eight bits, the first byte lowest.
     let gather = |m: u64| (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
-    let sentence = &bytes[span.clone()];
+    let sentence = &text.as_bytes()[span.clone()];
     let n = sentence.len();
-    if n > ASCII_BLOCKS * 64 {
+    if n > MASK_BLOCKS * 64 {
         return false;
     }
     let blocks = n.div_ceil(64);
-    let (mut alnum, mut quote, mut stop) = (
-        [0u64; ASCII_BLOCKS],
-        [0u64; ASCII_BLOCKS],
-        [0u64; ASCII_BLOCKS],
-    );
+    // ASCII letters and digits, ASCII apostrophes, other bytes.
+    let (mut alnum, mut quote, mut other): (Bits, Bits, Bits) = Default::default();
     let mut classify = |k: usize, x: u64| {
-        let a = in_range(x, 0x30, 0x39) | in_range(x | (0x20 * ONES), 0x61, 0x7a);
-        let q = in_range(x, 0x27, 0x27);
+        let ascii = !x & HIGH;
+        let y = x & !HIGH;
+        let a = (in_range(y, 0x30, 0x39) | in_range(y | (0x20 * ONES), 0x61, 0x7a)) & ascii;
+        let q = in_range(y, 0x27, 0x27) & ascii;
         alnum[k / 8] |= gather(a) << (8 * (k % 8));
         quote[k / 8] |= gather(q) << (8 * (k % 8));
+        other[k / 8] |= gather(x & HIGH) << (8 * (k % 8));
     };
     let mut chunks = sentence.chunks_exact(8);
     for (k, c) in (&mut chunks).enumerate() {
@@ -1349,54 +1387,8 @@ fn split_ascii(bytes: &[u8], span: Range<usize>, ms: &[Mention], words: &mut Vec
         buf[..rest.len()].copy_from_slice(rest);
         classify(n / 8, u64::from_le_bytes(buf));
     }
-    let set = |bits: &mut [u64; ASCII_BLOCKS], i: usize| bits[i / 64] |= 1 << (i % 64);
-    let mut last_end = span.start;
-    for (j, m) in ms.iter().enumerate() {
-        if m.start >= m.end || m.start < last_end || m.end > span.end {
-            return false;
-        }
-        last_end = m.end;
-        // Words stop at a mention's edges.
-        for edge in [m.start, m.end] {
-            let i = edge - span.start;
-            if i > 0 && i < n {
-                set(&mut stop, i);
-            }
-        }
-        // The possessive after a mention is no word: its "s" is no letter.
-        let e = m.end - span.start;
-        if sentence.get(e) == Some(&b'\'')
-            && sentence.get(e + 1) == Some(&b's')
-            && !sentence.get(e + 2).is_some_and(u8::is_ascii_alphanumeric)
-        {
-            if ms.get(j + 1).is_some_and(|next| next.start <= m.end + 2) {
-                return false;
-            }
-            alnum[(e + 1) / 64] &= !(1 << ((e + 1) % 64));
-        }
-    }
-    // An apostrophe between letters or digits, none of the three bytes across a mention's
-    // edge, is in the word ("didn't").
-    let mut word = [0u64; ASCII_BLOCKS];
-    let next_of = |bits: &[u64; ASCII_BLOCKS], k: usize| {
-        (bits[k] >> 1) | if k + 1 < blocks { bits[k + 1] << 63 } else { 0 }
-    };
-    let prev_of = |bits: &[u64; ASCII_BLOCKS], k: usize| {
-        (bits[k] << 1) | if k > 0 { bits[k - 1] >> 63 } else { 0 }
-    };
-    for k in 0..blocks {
-        let inner =
-            quote[k] & prev_of(&alnum, k) & next_of(&alnum, k) & !stop[k] & !next_of(&stop, k);
-        word[k] = alnum[k] | inner;
-    }
-    // A word starts where the byte before is no word byte or a mention's edge is, and ends
-    // likewise after.
-    let (mut first, mut last) = ([0u64; ASCII_BLOCKS], [0u64; ASCII_BLOCKS]);
-    for k in 0..blocks {
-        first[k] = word[k] & (!prev_of(&word, k) | stop[k]);
-        last[k] = word[k] & (!next_of(&word, k) | next_of(&stop, k));
-    }
-    let bits = |v: [u64; ASCII_BLOCKS]| {
+    let ones = |v: &Bits| {
+        let v = *v;
         v.into_iter()
             .take(blocks)
             .enumerate()
@@ -1410,11 +1402,117 @@ fn split_ascii(bytes: &[u8], span: Range<usize>, ms: &[Mention], words: &mut Vec
                 })
             })
     };
-    for (s, l) in bits(first).zip(bits(last)) {
-        words.push(Word {
-            span: span.start + s..span.start + l + 1,
-            lower: s..l + 1,
-        });
+    let set = |bits: &mut Bits, i: usize| bits[i / 64] |= 1 << (i % 64);
+    let clear = |bits: &mut Bits, i: usize| bits[i / 64] &= !(1 << (i % 64));
+    let get = |bits: &Bits, i: usize| i < n && bits[i / 64] & (1 << (i % 64)) != 0;
+    // Word characters (all their bytes), and curly apostrophes (their first byte).
+    let (mut word, mut curly): (Bits, Bits) = (alnum, Default::default());
+    let ascii = !other[..blocks].iter().any(|&b| b != 0);
+    if !ascii {
+        let rest = &text[span.clone()];
+        for i in ones(&other) {
+            if !rest.is_char_boundary(i) {
+                continue;
+            }
+            let c = rest[i..].chars().next().unwrap_or(' ');
+            if is_word_char(c) {
+                for j in i..i + c.len_utf8() {
+                    set(&mut word, j);
+                }
+            } else if c == '\u{2019}' {
+                set(&mut curly, i);
+            }
+        }
+    }
+    let mut stop = Bits::default();
+    let mut last_end = span.start;
+    for (j, m) in ms.iter().enumerate() {
+        if m.start >= m.end
+            || m.start < last_end
+            || m.end > span.end
+            || !text.is_char_boundary(m.start)
+            || !text.is_char_boundary(m.end)
+        {
+            return false;
+        }
+        last_end = m.end;
+        // Words stop at a mention's edges.
+        for edge in [m.start, m.end] {
+            let i = edge - span.start;
+            if i > 0 && i < n {
+                set(&mut stop, i);
+            }
+        }
+        // The possessive after a mention is no word: its "s" is no letter.
+        let e = m.end - span.start;
+        let after = &sentence[e..];
+        let s = if after.starts_with(b"'s") {
+            e + 1
+        } else if after.starts_with("\u{2019}s".as_bytes()) {
+            e + 3
+        } else {
+            continue;
+        };
+        if !get(&word, s + 1) {
+            if ms
+                .get(j + 1)
+                .is_some_and(|next| next.start <= span.start + s + 1)
+            {
+                return false;
+            }
+            clear(&mut word, s);
+        }
+    }
+    let next_of =
+        |bits: &Bits, k: usize| (bits[k] >> 1) | if k + 1 < blocks { bits[k + 1] << 63 } else { 0 };
+    let prev_of =
+        |bits: &Bits, k: usize| (bits[k] << 1) | if k > 0 { bits[k - 1] >> 63 } else { 0 };
+    // An apostrophe after a word character and before an ASCII letter or digit, none of the
+    // three across a mention's edge, is in the word ("didn't"); a curly one, before any word
+    // character ("Abe’s").
+    let mut joined: Bits = Default::default();
+    for k in 0..blocks {
+        joined[k] =
+            quote[k] & prev_of(&word, k) & next_of(&alnum, k) & !stop[k] & !next_of(&stop, k);
+    }
+    if !ascii {
+        for i in ones(&curly) {
+            if i > 0
+                && get(&word, i - 1)
+                && get(&word, i + 3)
+                && !get(&stop, i)
+                && !get(&stop, i + 3)
+            {
+                for j in i..i + 3 {
+                    set(&mut joined, j);
+                }
+            }
+        }
+    }
+    for k in 0..blocks {
+        word[k] |= joined[k];
+    }
+    // A word starts where the byte before is no word byte or a mention's edge is, and ends
+    // likewise after.
+    let (mut first, mut last): (Bits, Bits) = Default::default();
+    for k in 0..blocks {
+        first[k] = word[k] & (!prev_of(&word, k) | stop[k]);
+        last[k] = word[k] & (!next_of(&word, k) | next_of(&stop, k));
+    }
+    for (s, l) in ones(&first).zip(ones(&last)) {
+        let (b, e) = (span.start + s, span.start + l + 1);
+        if ascii {
+            words.push(Word {
+                span: b..e,
+                lower: s..l + 1,
+            });
+        } else {
+            push_word(text, b, e, words, lower);
+        }
+    }
+    if ascii {
+        lower.push_str(&text[span]);
+        lower.make_ascii_lowercase();
     }
     true
 }
@@ -1429,28 +1527,8 @@ fn split_chars(
     lower: &mut String,
     limit: usize,
 ) {
-    fn push(text: &str, b: usize, e: usize, words: &mut Vec<Word>, lower: &mut String) {
-        let from = lower.len();
-        let word = &text[b..e];
-        if word.is_ascii() {
-            lower.push_str(word);
-            lower[from..].make_ascii_lowercase();
-        } else {
-            for c in word.chars() {
-                if c == '\u{2019}' {
-                    lower.push('\'');
-                } else {
-                    lower.extend(c.to_lowercase());
-                }
-            }
-        }
-        words.push(Word {
-            span: b..e,
-            lower: from..lower.len(),
-        });
-    }
-    // General punctuation (quotes, dashes) is common in news: skip Unicode's tables for it.
-    let is_word = |c: char| !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphanumeric();
+    let push = push_word;
+    let is_word = is_word_char;
     let char_at = |p: usize| text[p..].chars().next().unwrap_or(' ');
     // Most sentences are ASCII: lower-case them at once.
     let ascii = text[span.clone()].is_ascii();

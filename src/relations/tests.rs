@@ -736,24 +736,23 @@ fn lexicon_finds_exactly_its_forms() {
 /// Words as (span, lower-case form).
 type Split = Vec<(Range<usize>, String)>;
 
-/// The words from [`split_ascii`] and from [`split_chars`], when the first takes the
+/// The words from [`split_masks`] and from [`split_chars`], when the first takes the
 /// sentence.
 fn both_splits(text: &str, ms: &[Mention]) -> Option<(Split, Split)> {
     let span = 0..text.len();
-    let (mut fast, mut slow, mut lower) = (Vec::new(), Vec::new(), String::new());
-    if !split_ascii(text.as_bytes(), span.clone(), ms, &mut fast) {
+    let (mut fast, mut slow) = (Vec::new(), Vec::new());
+    let (mut fast_lower, mut slow_lower) = (String::new(), String::new());
+    if !split_masks(text, span.clone(), ms, &mut fast, &mut fast_lower) {
         return None;
     }
-    split_chars(text, span, ms, &mut slow, &mut lower, usize::MAX);
-    let fast = fast
-        .into_iter()
-        .map(|w| (w.span.clone(), text[w.lower].to_ascii_lowercase()))
-        .collect();
-    let slow = slow
-        .into_iter()
-        .map(|w| (w.span, lower[w.lower].to_string()))
-        .collect();
-    Some((fast, slow))
+    split_chars(text, span, ms, &mut slow, &mut slow_lower, usize::MAX);
+    let pairs = |words: Vec<Word>, lower: &str| {
+        words
+            .into_iter()
+            .map(|w| (w.span, lower[w.lower].to_string()))
+            .collect()
+    };
+    Some((pairs(fast, &fast_lower), pairs(slow, &slow_lower)))
 }
 
 fn mention_at(start: usize, end: usize) -> Mention {
@@ -770,34 +769,46 @@ fn mention_at(start: usize, end: usize) -> Mention {
 }
 
 #[test]
-fn ascii_split_is_the_byte_loop_split() {
+fn mask_split_is_the_byte_loop_split() {
     // Hand-picked cases: apostrophes, possessives, mentions in and around words.
     let cases: &[(&str, &[(usize, usize)])] = &[
         ("Japan's export curbs didn't work.", &[(0, 5)]),
+        ("Japan’s export curbs didn’t work “now”.", &[(0, 5)]),
         ("Japan's", &[(0, 5)]),
+        ("Japan’s", &[(0, 5)]),
         (
             "Japan'sx and Japan's' and Japan's-",
             &[(0, 5), (13, 18), (26, 31)],
         ),
+        (
+            "Japan’sé and Japan’s’ and Japan’s—",
+            &[(0, 5), (15, 20), (30, 35)],
+        ),
         ("'tis rock'n'roll o'clock ''a'' b'' 'c", &[]),
+        ("’tis rock’n’roll o’clock ’’a’’ b’’ ’c a'é a’é", &[]),
         ("KoreaJapan's", &[(0, 5), (5, 10)]),
         ("ab'cd", &[(0, 2)]),
         ("ab'cd", &[(3, 5)]),
         ("ab'cd", &[(2, 3)]),
+        ("ab’cd", &[(0, 2)]),
+        ("ab’cd", &[(5, 7)]),
         ("abcd efg", &[(1, 3), (5, 7)]),
         ("x1y2 3z, 42; A-B/C", &[(8, 10)]),
+        (
+            "Türkiye's İstanbul \u{212a}elvin Ωmega, 東京 — ½ ²",
+            &[(0, 8)],
+        ),
         ("Seoul's", &[(0, 5)]),
         ("", &[]),
     ];
     for &(text, spans) in cases {
         let ms: Vec<Mention> = spans.iter().map(|&(s, e)| mention_at(s, e)).collect();
-        if let Some((fast, slow)) = both_splits(text, &ms) {
-            assert_eq!(fast, slow, "{text:?} {spans:?}");
-        }
+        let (fast, slow) = both_splits(text, &ms).unwrap_or_else(|| panic!("{text:?}"));
+        assert_eq!(fast, slow, "{text:?} {spans:?}");
     }
-    // Random sentences of letters, digits, apostrophes and punctuation, with random mentions,
-    // up to the longest the bit masks take and past it.
-    let alphabet = b"aZs'' ''\t.,-9Qk'sss";
+    // Random sentences of letters, digits, apostrophes, punctuation and a few characters
+    // outside ASCII, with random mentions, up to the longest the masks take and past it.
+    let alphabet: Vec<char> = "aZs'' ''\t.,-9Qk'sssé’’“—\u{212a}İ東ß".chars().collect();
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let mut next = |n: usize| {
         seed ^= seed << 13;
@@ -806,15 +817,15 @@ fn ascii_split_is_the_byte_loop_split() {
         (seed % n as u64) as usize
     };
     let mut checked = 0;
-    for round in 0..20_000 {
+    for round in 0..30_000 {
         let len = if round % 100 == 0 {
             900 + next(300)
         } else {
             next(80)
         };
-        let text: String = (0..len)
-            .map(|_| alphabet[next(alphabet.len())] as char)
-            .collect();
+        let chars: Vec<char> = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+        let text: String = chars.iter().collect();
+        let offset = |c: usize| chars[..c].iter().map(|c| c.len_utf8()).sum::<usize>();
         let mut ms = Vec::new();
         let mut p = 0;
         while p < len && ms.len() < 6 {
@@ -823,7 +834,7 @@ fn ascii_split_is_the_byte_loop_split() {
             if end > len {
                 break;
             }
-            ms.push(mention_at(start, end));
+            ms.push(mention_at(offset(start), offset(end)));
             p = end + next(3);
         }
         if let Some((fast, slow)) = both_splits(&text, &ms) {
@@ -831,5 +842,5 @@ fn ascii_split_is_the_byte_loop_split() {
             checked += 1;
         }
     }
-    assert!(checked > 15_000, "{checked}");
+    assert!(checked > 25_000, "{checked}");
 }
