@@ -60,12 +60,12 @@
 //!   the next sentence of the paragraph opens with the same subject or a pronoun and says so
 //!   ("It later backed down", "Seoul reversed course").
 //!
-//! Speed: only sentences that mention two or more distinct entities are looked at, and of
-//! those only the ones where an automaton finds one of the rules' key words; the rest cost a
-//! scan of the sentence.
+//! Speed: only sentences that mention two or more distinct entities are looked at. Such a
+//! sentence is split into words once (with bit masks of its bytes, 64 at a time), each
+//! word is looked up once in a table of the patterns' words, and a rule is tried only when
+//! all its required words are in the sentence, only at the words its pattern can start with.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use serde_json::Value;
@@ -218,40 +218,131 @@ impl Relation {
     }
 }
 
-/// A fast hash for the short words looked up for every word of a sentence: eight bytes at
-/// a time, multiply and rotate (as rustc's FxHash). Not for untrusted keys: the lexicon's
-/// keys come from the rules.
-#[derive(Debug, Clone, Copy, Default)]
-struct Fnv(u64);
+/// The word forms the patterns name (a hyphenated form by its first word), each with its
+/// [`Entry`], looked up for every word of a sentence. A form of up to 16 bytes is packed into
+/// two integers and kept in an open-addressing table at most a quarter full, with a byte of
+/// its hash in a compact array that answers most misses alone; longer forms are in a map.
+#[derive(Debug, Clone, Default)]
+struct Lexicon {
+    /// A byte of each slot's hash with the high bit set; 0: an empty slot.
+    tags: Vec<u8>,
+    slots: Vec<Slot>,
+    long: HashMap<String, u32>,
+}
 
-impl Fnv {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+/// A form in the [`Lexicon`]: its packed bytes, length and entry.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    packed: (u64, u64),
+    len: usize,
+    entry: u32,
+}
+
+/// The bytes of a word of 1 to 16 bytes as two integers: the same length and integers mean
+/// the same bytes (the first and last eight, four, or the first, middle and last byte).
+fn pack(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    debug_assert!((1..=16).contains(&n));
+    let u64_at = |i: usize| {
+        u64::from_le_bytes([
+            b[i],
+            b[i + 1],
+            b[i + 2],
+            b[i + 3],
+            b[i + 4],
+            b[i + 5],
+            b[i + 6],
+            b[i + 7],
+        ])
+    };
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
+    if n >= 8 {
+        (u64_at(0), u64_at(n - 8))
+    } else if n >= 4 {
+        (u32_at(0) | (u32_at(n - 4) << 32), 0)
+    } else {
+        (
+            u64::from(b[0]) | (u64::from(b[n / 2]) << 8) | (u64::from(b[n - 1]) << 16),
+            0,
+        )
     }
 }
 
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
+/// Hash of a packed word (multiply and rotate, as rustc's FxHash): the table's keys come
+/// from the rules, not from the text.
+fn hash_packed((lo, hi): (u64, u64), len: usize) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let h = (lo ^ (len as u64)).wrapping_mul(K);
+    (h.rotate_left(26) ^ hi).wrapping_mul(K)
+}
+
+impl Lexicon {
+    fn new(forms: &[(String, u32)]) -> Lexicon {
+        let short = forms.iter().filter(|(f, _)| (1..=16).contains(&f.len()));
+        let size = (short.clone().count() * 4).next_power_of_two().max(16);
+        let mut lex = Lexicon {
+            tags: vec![0; size],
+            slots: vec![Slot::default(); size],
+            long: HashMap::new(),
+        };
+        for (f, e) in forms {
+            if !(1..=16).contains(&f.len()) {
+                lex.long.insert(f.clone(), *e);
+                continue;
+            }
+            let packed = pack(f.as_bytes());
+            let h = hash_packed(packed, f.len());
+            let mut i = lex.home(h);
+            while lex.tags[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            lex.tags[i] = Lexicon::tag(h);
+            lex.slots[i] = Slot {
+                packed,
+                len: f.len(),
+                entry: *e,
+            };
+        }
+        lex
     }
 
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes([
-                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-            ]));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(buf));
-        }
+    fn home(&self, h: u64) -> usize {
+        (h >> 40) as usize & (self.tags.len() - 1)
     }
 
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
+    fn tag(h: u64) -> u8 {
+        (h >> 56) as u8 | 0x80
+    }
+
+    /// The entry of a lower-case word, if the patterns name it.
+    #[inline]
+    fn get(&self, word: &[u8]) -> Option<u32> {
+        if !(1..=16).contains(&word.len()) {
+            if self.long.is_empty() {
+                return None;
+            }
+            return std::str::from_utf8(word)
+                .ok()
+                .and_then(|w| self.long.get(w).copied());
+        }
+        let packed = pack(word);
+        let h = hash_packed(packed, word.len());
+        let tag = Lexicon::tag(h);
+        let mask = self.tags.len() - 1;
+        let mut i = self.home(h);
+        loop {
+            match self.tags[i] {
+                0 => return None,
+                t if t == tag => {
+                    let s = &self.slots[i];
+                    if s.packed == packed && s.len == word.len() {
+                        return Some(s.entry);
+                    }
+                }
+                _ => {}
+            }
+            i = (i + 1) & mask;
+        }
     }
 }
 
@@ -263,7 +354,7 @@ pub struct RuleSet {
     /// The vocabulary, sorted by id.
     pub types: Vec<RelationType>,
     /// Every word form the patterns name (a hyphenated form by its first word): its entry.
-    lexicon: HashMap<String, u32, BuildHasherDefault<Fnv>>,
+    lexicon: Lexicon,
     entries: Vec<Entry>,
     /// For each rule, the bits of its required tokens (see [`Entry`]).
     required: Vec<u32>,
@@ -273,6 +364,8 @@ pub struct RuleSet {
     anywhere: Vec<u32>,
     /// For each rule, whether its relation is symmetric.
     symmetric_rules: Vec<bool>,
+    /// The common titles written before names ([`COMMON_TITLES`]).
+    titles: Titles,
 }
 
 /// English inflections of a word: a verb's -s, -ed and -ing forms (with the usual spelling
@@ -758,7 +851,7 @@ impl RuleSet {
     }
 
     fn index(&mut self) {
-        let mut lexicon: HashMap<String, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut lexicon: HashMap<String, u32> = HashMap::new();
         let mut entries: Vec<Entry> = Vec::new();
         let (mut required, mut at_mention, mut anywhere) = (Vec::new(), Vec::new(), Vec::new());
         for (i, r) in self.rules.iter().enumerate() {
@@ -820,7 +913,9 @@ impl RuleSet {
                 _ => {}
             }
         }
-        self.lexicon = lexicon;
+        let mut forms: Vec<(String, u32)> = lexicon.into_iter().collect();
+        forms.sort();
+        self.lexicon = Lexicon::new(&forms);
         self.entries = entries;
         self.required = required;
         self.at_mention = at_mention;
@@ -830,6 +925,7 @@ impl RuleSet {
             .iter()
             .map(|r| self.symmetric(&r.relation))
             .collect();
+        self.titles = make_titles(COMMON_TITLES.iter().copied());
     }
 
     /// Checks that every entity type a rule names exists in the dictionary.
@@ -894,7 +990,14 @@ impl RuleSet {
                 let before = out.len();
                 self.extract_sentence(doc, tagged, dict, i..j, &mut scratch, &mut out);
                 if out.len() > before {
-                    reversed_next(doc, tagged, sentence, &ms[j..], &mut out[before..]);
+                    reversed_next(
+                        doc,
+                        tagged,
+                        sentence,
+                        &ms[j..],
+                        &mut out[before..],
+                        &mut scratch,
+                    );
                 }
             }
             i = j;
@@ -933,7 +1036,7 @@ impl RuleSet {
         mask.resize(self.rules.len(), 0);
         let mut any = false;
         for (i, w) in words.iter().enumerate() {
-            let e = self.lexicon.get(&lower[w.lower.clone()]).copied();
+            let e = self.lexicon.get(&lower.as_bytes()[w.lower.clone()]);
             entry.push(e);
             if let Some(e) = e {
                 let e = &self.entries[e as usize];
@@ -953,12 +1056,10 @@ impl RuleSet {
             return;
         }
         let enabled = |r: u32| mask[r as usize] == self.required[r as usize];
-        if titles.spans.is_empty() {
-            *titles = make_titles(dict);
-        }
         layout(
             text,
             dict,
+            &self.titles,
             titles,
             ms,
             words,
@@ -1084,28 +1185,23 @@ struct Scratch {
     mention_words: Vec<Range<usize>>,
     ext_start: Vec<usize>,
     modifier: Vec<bool>,
-    /// The titles of [`make_titles`], made once per document when first needed.
-    titles: Titles,
+    /// The dictionary's office titles, made once per document when first needed.
+    titles: Option<Titles>,
 }
 
 /// Titles written before names, as lower-case words separated by single spaces in one
 /// buffer, longest (in words) first.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct Titles {
     text: String,
     /// Each title's range in `text` and its number of words.
     spans: Vec<(Range<usize>, usize)>,
 }
 
-/// The titles written before names: the common ones and the dictionary's office titles.
-fn make_titles(dict: &Dictionary) -> Titles {
-    let all = COMMON_TITLES.iter().copied().chain(
-        dict.offices
-            .iter()
-            .flat_map(|o| o.titles.iter().map(String::as_str)),
-    );
+/// Titles written before names, split into lower-case words.
+fn make_titles<'t>(titles: impl Iterator<Item = &'t str>) -> Titles {
     let mut out = Titles::default();
-    for t in all {
+    for t in titles {
         let from = out.text.len();
         let mut n = 0;
         for part in t
@@ -1173,7 +1269,7 @@ enum Joint {
 /// Splits a sentence into words: runs of letters and digits, with apostrophes inside
 /// ("didn't") kept, and finds the mention each is in. A word never straddles the edge of a
 /// mention, and the possessive "'s" right after a mention is dropped ("Japan's" is the
-/// mention "Japan").
+/// mention "Japan"). At most `limit` words.
 fn tokenize(
     text: &str,
     span: Range<usize>,
@@ -1183,32 +1279,257 @@ fn tokenize(
     owner: &mut Vec<Option<usize>>,
     limit: usize,
 ) {
-    fn push(text: &str, b: usize, e: usize, words: &mut Vec<Word>, lower: &mut String) {
-        let from = lower.len();
-        let word = &text[b..e];
-        if word.is_ascii() {
-            lower.push_str(word);
-            lower[from..].make_ascii_lowercase();
-        } else {
-            for c in word.chars() {
-                if c == '\u{2019}' {
-                    lower.push('\'');
-                } else {
-                    lower.extend(c.to_lowercase());
-                }
-            }
-        }
-        words.push(Word {
-            span: b..e,
-            lower: from..lower.len(),
-        });
-    }
-    // General punctuation (quotes, dashes) is common in news: skip Unicode's tables for it.
-    let is_word = |c: char| !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphanumeric();
-    let char_at = |p: usize| text[p..].chars().next().unwrap_or(' ');
     words.clear();
     lower.clear();
     owner.clear();
+    if split_masks(text, span.clone(), ms, words, lower) {
+        words.truncate(limit);
+    } else {
+        words.clear();
+        lower.clear();
+        split_chars(text, span, ms, words, lower, limit);
+    }
+    let mut m = 0;
+    for w in words.iter() {
+        while m < ms.len() && ms[m].end <= w.span.start {
+            m += 1;
+        }
+        owner.push(
+            (m < ms.len() && ms[m].start <= w.span.start && w.span.end <= ms[m].end).then_some(m),
+        );
+    }
+}
+
+/// The longest sentence [`split_masks`] takes, in blocks of 64 bytes.
+const MASK_BLOCKS: usize = 16;
+
+/// Bits over the bytes of a sentence, 64 to a block.
+type Bits = [u64; MASK_BLOCKS];
+
+/// Whether a character is part of a word: a letter or digit. General punctuation (quotes,
+/// dashes) is common in news: it skips Unicode's tables.
+fn is_word_char(c: char) -> bool {
+    !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphanumeric()
+}
+
+/// Adds a word of `text` to `words`, its lower-case form (curly apostrophes made straight) to
+/// `lower`.
+fn push_word(text: &str, b: usize, e: usize, words: &mut Vec<Word>, lower: &mut String) {
+    let from = lower.len();
+    let word = &text[b..e];
+    if word.is_ascii() {
+        lower.push_str(word);
+        lower[from..].make_ascii_lowercase();
+    } else {
+        for c in word.chars() {
+            if c == '\u{2019}' {
+                lower.push('\'');
+            } else {
+                lower.extend(c.to_lowercase());
+            }
+        }
+    }
+    words.push(Word {
+        span: b..e,
+        lower: from..lower.len(),
+    });
+}
+
+/// [`tokenize`]'s words of a sentence, found with bit masks of its bytes (ASCII letters and
+/// digits eight bytes at a time, the few other characters one by one, apostrophes, mention
+/// edges) rather than byte by byte; the lower-case forms are the ASCII sentence lower-cased
+/// as a whole, or each word's in `lower` otherwise. Returns false, leaving `words` and `lower`
+/// in any state, for a sentence it does not take: one longer than [`MASK_BLOCKS`] blocks, or
+/// with mentions that are empty, out of order, outside it or not on character boundaries, or
+/// that start right at a possessive dropped after the one before.
+fn split_masks(
+    text: &str,
+    span: Range<usize>,
+    ms: &[Mention],
+    words: &mut Vec<Word>,
+    lower: &mut String,
+) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Bytes from `lo` to `hi` (all bytes below 0x80: no carry crosses a byte): high bit set.
+    let in_range = |x: u64, lo: u64, hi: u64| {
+        (x.wrapping_add((0x80 - lo) * ONES) & !x.wrapping_add((0x7f - hi) * ONES)) & HIGH
+    };
+    // The high bits of eight bytes as eight bits, the first byte lowest.
+    let gather = |m: u64| (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    let sentence = &text.as_bytes()[span.clone()];
+    let n = sentence.len();
+    if n > MASK_BLOCKS * 64 {
+        return false;
+    }
+    let blocks = n.div_ceil(64);
+    // ASCII letters and digits, ASCII apostrophes, other bytes.
+    let (mut alnum, mut quote, mut other): (Bits, Bits, Bits) = Default::default();
+    let mut classify = |k: usize, x: u64| {
+        let ascii = !x & HIGH;
+        let y = x & !HIGH;
+        let a = (in_range(y, 0x30, 0x39) | in_range(y | (0x20 * ONES), 0x61, 0x7a)) & ascii;
+        let q = in_range(y, 0x27, 0x27) & ascii;
+        alnum[k / 8] |= gather(a) << (8 * (k % 8));
+        quote[k / 8] |= gather(q) << (8 * (k % 8));
+        other[k / 8] |= gather(x & HIGH) << (8 * (k % 8));
+    };
+    let mut chunks = sentence.chunks_exact(8);
+    for (k, c) in (&mut chunks).enumerate() {
+        classify(
+            k,
+            u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+        );
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut buf = [0u8; 8];
+        buf[..rest.len()].copy_from_slice(rest);
+        classify(n / 8, u64::from_le_bytes(buf));
+    }
+    let ones = |v: &Bits| {
+        let v = *v;
+        v.into_iter()
+            .take(blocks)
+            .enumerate()
+            .flat_map(|(k, mut b)| {
+                std::iter::from_fn(move || {
+                    (b != 0).then(|| {
+                        let i = b.trailing_zeros() as usize;
+                        b &= b - 1;
+                        k * 64 + i
+                    })
+                })
+            })
+    };
+    let set = |bits: &mut Bits, i: usize| bits[i / 64] |= 1 << (i % 64);
+    let clear = |bits: &mut Bits, i: usize| bits[i / 64] &= !(1 << (i % 64));
+    let get = |bits: &Bits, i: usize| i < n && bits[i / 64] & (1 << (i % 64)) != 0;
+    // Word characters (all their bytes), and curly apostrophes (their first byte).
+    let (mut word, mut curly): (Bits, Bits) = (alnum, Default::default());
+    let ascii = !other[..blocks].iter().any(|&b| b != 0);
+    if !ascii {
+        let rest = &text[span.clone()];
+        for i in ones(&other) {
+            if !rest.is_char_boundary(i) {
+                continue;
+            }
+            let c = rest[i..].chars().next().unwrap_or(' ');
+            if is_word_char(c) {
+                for j in i..i + c.len_utf8() {
+                    set(&mut word, j);
+                }
+            } else if c == '\u{2019}' {
+                set(&mut curly, i);
+            }
+        }
+    }
+    let mut stop = Bits::default();
+    let mut last_end = span.start;
+    for (j, m) in ms.iter().enumerate() {
+        if m.start >= m.end
+            || m.start < last_end
+            || m.end > span.end
+            || !text.is_char_boundary(m.start)
+            || !text.is_char_boundary(m.end)
+        {
+            return false;
+        }
+        last_end = m.end;
+        // Words stop at a mention's edges.
+        for edge in [m.start, m.end] {
+            let i = edge - span.start;
+            if i > 0 && i < n {
+                set(&mut stop, i);
+            }
+        }
+        // The possessive after a mention is no word: its "s" is no letter.
+        let e = m.end - span.start;
+        let after = &sentence[e..];
+        let s = if after.starts_with(b"'s") {
+            e + 1
+        } else if after.starts_with("\u{2019}s".as_bytes()) {
+            e + 3
+        } else {
+            continue;
+        };
+        if !get(&word, s + 1) {
+            if ms
+                .get(j + 1)
+                .is_some_and(|next| next.start <= span.start + s + 1)
+            {
+                return false;
+            }
+            clear(&mut word, s);
+        }
+    }
+    let next_of =
+        |bits: &Bits, k: usize| (bits[k] >> 1) | if k + 1 < blocks { bits[k + 1] << 63 } else { 0 };
+    let prev_of =
+        |bits: &Bits, k: usize| (bits[k] << 1) | if k > 0 { bits[k - 1] >> 63 } else { 0 };
+    // An apostrophe after a word character and before an ASCII letter or digit, none of the
+    // three across a mention's edge, is in the word ("didn't"); a curly one, before any word
+    // character ("Abe’s").
+    let mut joined: Bits = Default::default();
+    for k in 0..blocks {
+        joined[k] =
+            quote[k] & prev_of(&word, k) & next_of(&alnum, k) & !stop[k] & !next_of(&stop, k);
+    }
+    if !ascii {
+        for i in ones(&curly) {
+            if i > 0
+                && get(&word, i - 1)
+                && get(&word, i + 3)
+                && !get(&stop, i)
+                && !get(&stop, i + 3)
+            {
+                for j in i..i + 3 {
+                    set(&mut joined, j);
+                }
+            }
+        }
+    }
+    for k in 0..blocks {
+        word[k] |= joined[k];
+    }
+    // A word starts where the byte before is no word byte or a mention's edge is, and ends
+    // likewise after.
+    let (mut first, mut last): (Bits, Bits) = Default::default();
+    for k in 0..blocks {
+        first[k] = word[k] & (!prev_of(&word, k) | stop[k]);
+        last[k] = word[k] & (!next_of(&word, k) | next_of(&stop, k));
+    }
+    for (s, l) in ones(&first).zip(ones(&last)) {
+        let (b, e) = (span.start + s, span.start + l + 1);
+        if ascii {
+            words.push(Word {
+                span: b..e,
+                lower: s..l + 1,
+            });
+        } else {
+            push_word(text, b, e, words, lower);
+        }
+    }
+    if ascii {
+        lower.push_str(&text[span]);
+        lower.make_ascii_lowercase();
+    }
+    true
+}
+
+/// [`tokenize`]'s words of any sentence, byte by byte (and character by character outside
+/// ASCII), with their lower-case forms in `lower`.
+fn split_chars(
+    text: &str,
+    span: Range<usize>,
+    ms: &[Mention],
+    words: &mut Vec<Word>,
+    lower: &mut String,
+    limit: usize,
+) {
+    let push = push_word;
+    let is_word = is_word_char;
+    let char_at = |p: usize| text[p..].chars().next().unwrap_or(' ');
     // Most sentences are ASCII: lower-case them at once.
     let ascii = text[span.clone()].is_ascii();
     if ascii {
@@ -1304,15 +1625,6 @@ fn tokenize(
             m += 1;
         }
     }
-    let mut m = 0;
-    for w in words.iter() {
-        while m < ms.len() && ms[m].end <= w.span.start {
-            m += 1;
-        }
-        owner.push(
-            (m < ms.len() && ms[m].start <= w.span.start && w.span.end <= ms[m].end).then_some(m),
-        );
-    }
 }
 
 /// Titles written before a name, beyond the dictionary's office titles.
@@ -1348,7 +1660,8 @@ const TITLE_PREFIXES: &[&str] = &["former", "then", "acting", "late", "incoming"
 fn layout(
     text: &str,
     dict: &Dictionary,
-    titles: &Titles,
+    common: &Titles,
+    offices: &mut Option<Titles>,
     ms: &[Mention],
     words: &[Word],
     lower: &str,
@@ -1385,11 +1698,8 @@ fn layout(
     };
     let kind = |k: usize| dict.entities[ms[k].entity as usize].kind.as_str();
     // How many words, ending at word `t` (exclusive), form a capitalised title; titles are
-    // longest first, so the first that fits wins.
-    let title_before = |t: usize| -> usize {
-        if t == 0 || owner[t - 1].is_some() || !capitalised(t - 1) {
-            return 0;
-        }
+    // longest first, so the first that fits in a list is the longest there.
+    let fits = |titles: &Titles, t: usize| -> usize {
         for (span, n) in &titles.spans {
             let (title, n) = (&titles.text[span.clone()], *n);
             if n > t || !title.ends_with(word(t - 1)) {
@@ -1405,6 +1715,21 @@ fn layout(
             }
         }
         0
+    };
+    // The common titles and the dictionary's office titles (made on first use): the longest
+    // that fits.
+    let mut title_before = |t: usize| -> usize {
+        if t == 0 || owner[t - 1].is_some() || !capitalised(t - 1) {
+            return 0;
+        }
+        let offices = offices.get_or_insert_with(|| {
+            make_titles(
+                dict.offices
+                    .iter()
+                    .flat_map(|o| o.titles.iter().map(String::as_str)),
+            )
+        });
+        fits(common, t).max(fits(offices, t))
     };
     for k in 0..ms.len() {
         if kind(k) != "person" {
@@ -2098,6 +2423,7 @@ fn reversed_next(
     sentence: u32,
     rest: &[Mention],
     found: &mut [Relation],
+    scratch: &mut Scratch,
 ) {
     let s = sentence as usize;
     let (Some(this), Some(next)) = (tagged.sentences.get(s), tagged.sentences.get(s + 1)) else {
@@ -2111,16 +2437,15 @@ fn reversed_next(
         .take_while(|m| m.sentence as usize == s + 1)
         .count();
     let ms = &rest[..n];
-    let (mut words, mut lower, mut owner) = (Vec::new(), String::new(), Vec::new());
-    tokenize(
-        &doc.text,
-        next.span.clone(),
-        ms,
-        &mut words,
-        &mut lower,
-        &mut owner,
-        24,
-    );
+    // The sentence's buffers are free again: its relations are made.
+    let Scratch {
+        words,
+        lower,
+        owner,
+        ..
+    } = scratch;
+    tokenize(&doc.text, next.span.clone(), ms, words, lower, owner, 24);
+    let (words, lower) = (&*words, &*lower);
     let word = |i: usize| &lower[words[i].lower.clone()];
     let mut i = 0;
     while i < words.len() && OPENERS.contains(&word(i)) {

@@ -630,3 +630,217 @@ fn bad_mention_tokens_and_sides_are_reported() {
             .contains("unknown entity type \"weather\"")
     );
 }
+
+/// Time spent in [`RuleSet::extract`] against [`Tagger::tag`] over a corpus, document after
+/// document as the pipeline calls them, over documents held in memory, best of three rounds:
+/// `KGRAPH_BENCH_CORPUS=FILE [KGRAPH_BENCH_DICT=FILE] cargo test --release --lib
+/// relations::tests::extract_cost -- --ignored --nocapture` (the embedded dictionary without
+/// a dictionary file).
+#[test]
+#[ignore = "a measurement: needs KGRAPH_BENCH_CORPUS"]
+fn extract_cost() {
+    use std::time::Instant;
+    let Ok(corpus) = std::env::var("KGRAPH_BENCH_CORPUS") else {
+        return;
+    };
+    let dict = match std::env::var("KGRAPH_BENCH_DICT") {
+        Ok(path) => {
+            let mut b = Builder::default();
+            b.add_path(std::path::Path::new(&path)).unwrap();
+            b.finish().unwrap()
+        }
+        Err(_) => Dictionary::embedded().unwrap(),
+    };
+    let rules = RuleSet::embedded().unwrap();
+    rules.check_types(&dict).unwrap();
+    let tagger = Tagger::new(&dict).unwrap();
+    let inputs = [crate::corpus::Input::parse(&corpus)];
+    let reader = crate::corpus::Reader::open(&inputs, Default::default()).unwrap();
+    let docs: Vec<Document> = reader.map(|d| d.unwrap()).collect();
+    let (mut tag, mut extract, mut mentions, mut found) = (f64::MAX, f64::MAX, 0, 0);
+    for _ in 0..3 {
+        let (mut t, mut x) = (0.0, 0.0);
+        (mentions, found) = (0, 0);
+        for doc in &docs {
+            let t0 = Instant::now();
+            let tagged = tagger.tag(doc);
+            let t1 = Instant::now();
+            found += rules.extract(doc, &tagged, &dict).len();
+            t += (t1 - t0).as_secs_f64();
+            x += t1.elapsed().as_secs_f64();
+            mentions += tagged.mentions.len();
+        }
+        (tag, extract) = (tag.min(t), extract.min(x));
+    }
+    eprintln!(
+        "{} documents, {mentions} mentions, {found} relations: tag {tag:.3} s, extract \
+         {extract:.3} s, ratio {:.3}",
+        docs.len(),
+        extract / tag
+    );
+}
+
+#[test]
+fn lexicon_finds_exactly_its_forms() {
+    let forms: Vec<String> = [
+        "a",
+        "to",
+        "row",
+        "ally",
+        "allies",
+        "between",
+        "negotiations",
+        "confrontations",
+        "implementations",
+        "counter-measures",
+        "über",
+        "zusammenarbeit",
+        "didn't",
+        "a-very-long-form-indeed",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let with_entries: Vec<(String, u32)> = forms
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.clone(), i as u32))
+        .collect();
+    let lex = Lexicon::new(&with_entries);
+    for (f, e) in &with_entries {
+        assert_eq!(lex.get(f.as_bytes()), Some(*e), "{f}");
+    }
+    // Every other word of the seeds, and every prefix and suffix of the forms.
+    let mut words: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        words.extend(
+            text.split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .map(str::to_lowercase),
+        );
+    }
+    for f in &forms {
+        for i in 0..f.len() {
+            for part in [f.get(..i), f.get(i..), f.get(1..i)] {
+                words.extend(part.map(str::to_string));
+            }
+        }
+        words.push(format!("{f}s"));
+    }
+    for w in &words {
+        let expected = with_entries.iter().find(|(f, _)| f == w).map(|p| p.1);
+        assert_eq!(lex.get(w.as_bytes()), expected, "{w:?}");
+    }
+}
+
+/// Words as (span, lower-case form).
+type Split = Vec<(Range<usize>, String)>;
+
+/// The words from [`split_masks`] and from [`split_chars`], when the first takes the
+/// sentence.
+fn both_splits(text: &str, ms: &[Mention]) -> Option<(Split, Split)> {
+    let span = 0..text.len();
+    let (mut fast, mut slow) = (Vec::new(), Vec::new());
+    let (mut fast_lower, mut slow_lower) = (String::new(), String::new());
+    if !split_masks(text, span.clone(), ms, &mut fast, &mut fast_lower) {
+        return None;
+    }
+    split_chars(text, span, ms, &mut slow, &mut slow_lower, usize::MAX);
+    let pairs = |words: Vec<Word>, lower: &str| {
+        words
+            .into_iter()
+            .map(|w| (w.span, lower[w.lower].to_string()))
+            .collect()
+    };
+    Some((pairs(fast, &fast_lower), pairs(slow, &slow_lower)))
+}
+
+fn mention_at(start: usize, end: usize) -> Mention {
+    Mention {
+        entity: 0,
+        kind: crate::dictionary::AliasKind::Name,
+        start,
+        end,
+        char_start: start,
+        char_end: end,
+        sentence: 0,
+        paragraph: 0,
+    }
+}
+
+#[test]
+fn mask_split_is_the_byte_loop_split() {
+    // Hand-picked cases: apostrophes, possessives, mentions in and around words.
+    let cases: &[(&str, &[(usize, usize)])] = &[
+        ("Japan's export curbs didn't work.", &[(0, 5)]),
+        ("Japan’s export curbs didn’t work “now”.", &[(0, 5)]),
+        ("Japan's", &[(0, 5)]),
+        ("Japan’s", &[(0, 5)]),
+        (
+            "Japan'sx and Japan's' and Japan's-",
+            &[(0, 5), (13, 18), (26, 31)],
+        ),
+        (
+            "Japan’sé and Japan’s’ and Japan’s—",
+            &[(0, 5), (15, 20), (30, 35)],
+        ),
+        ("'tis rock'n'roll o'clock ''a'' b'' 'c", &[]),
+        ("’tis rock’n’roll o’clock ’’a’’ b’’ ’c a'é a’é", &[]),
+        ("KoreaJapan's", &[(0, 5), (5, 10)]),
+        ("ab'cd", &[(0, 2)]),
+        ("ab'cd", &[(3, 5)]),
+        ("ab'cd", &[(2, 3)]),
+        ("ab’cd", &[(0, 2)]),
+        ("ab’cd", &[(5, 7)]),
+        ("abcd efg", &[(1, 3), (5, 7)]),
+        ("x1y2 3z, 42; A-B/C", &[(8, 10)]),
+        (
+            "Türkiye's İstanbul \u{212a}elvin Ωmega, 東京 — ½ ²",
+            &[(0, 8)],
+        ),
+        ("Seoul's", &[(0, 5)]),
+        ("", &[]),
+    ];
+    for &(text, spans) in cases {
+        let ms: Vec<Mention> = spans.iter().map(|&(s, e)| mention_at(s, e)).collect();
+        let (fast, slow) = both_splits(text, &ms).unwrap_or_else(|| panic!("{text:?}"));
+        assert_eq!(fast, slow, "{text:?} {spans:?}");
+    }
+    // Random sentences of letters, digits, apostrophes, punctuation and a few characters
+    // outside ASCII, with random mentions, up to the longest the masks take and past it.
+    let alphabet: Vec<char> = "aZs'' ''\t.,-9Qk'sssé’’“—\u{212a}İ東ß".chars().collect();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut checked = 0;
+    for round in 0..30_000 {
+        let len = if round % 100 == 0 {
+            900 + next(300)
+        } else {
+            next(80)
+        };
+        let chars: Vec<char> = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+        let text: String = chars.iter().collect();
+        let offset = |c: usize| chars[..c].iter().map(|c| c.len_utf8()).sum::<usize>();
+        let mut ms = Vec::new();
+        let mut p = 0;
+        while p < len && ms.len() < 6 {
+            let start = p + next(12);
+            let end = start + 1 + next(8);
+            if end > len {
+                break;
+            }
+            ms.push(mention_at(offset(start), offset(end)));
+            p = end + next(3);
+        }
+        if let Some((fast, slow)) = both_splits(&text, &ms) {
+            assert_eq!(fast, slow, "{text:?} {ms:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 25_000, "{checked}");
+}
