@@ -126,8 +126,13 @@ pub enum Side {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token {
-    /// Any of these lower-case forms (a form with a hyphen is a run of words).
-    Words { forms: Vec<String>, optional: bool },
+    /// Any of these lower-case forms, sorted (a form with a hyphen is a run of words; `single`:
+    /// there is none).
+    Words {
+        forms: Vec<String>,
+        optional: bool,
+        single: bool,
+    },
     /// Up to N words of anything.
     Gap(usize),
     /// One whole mention of one of these types (empty: any; for the object slot: the rule's
@@ -589,8 +594,10 @@ fn parse_pattern(pattern: &str) -> std::result::Result<Vec<Token>, String> {
         if inner.starts_with('@') {
             return Err(format!("a mention token cannot be optional: {raw:?}"));
         }
+        let forms = parse_forms(inner)?;
         tokens.push(Token::Words {
-            forms: parse_forms(inner)?,
+            single: !forms.iter().any(|f| f.contains('-')),
+            forms,
             optional,
         });
     }
@@ -887,7 +894,9 @@ impl RuleSet {
             let mut next_bit = Some(1u32);
             for (ti, t) in r.tokens.iter().enumerate() {
                 let (forms, inside, needed) = match t {
-                    Token::Words { forms, optional } => (forms, false, !optional),
+                    Token::Words {
+                        forms, optional, ..
+                    } => (forms, false, !optional),
                     Token::Mention { words, .. } => (words, true, !words.is_empty()),
                     Token::Gap(_) => continue,
                 };
@@ -1105,6 +1114,7 @@ impl RuleSet {
             mention_words,
             ext_start,
             modifier,
+            last_undoing: std::cell::OnceCell::new(),
         };
         let start_len = out.len();
         // The subject of each statement found so far, by its trigger's first word.
@@ -1908,6 +1918,8 @@ struct Sentence<'a> {
     /// Mentions that only modify a titled name ("Japanese" in "Japanese Prime Minister Shinzo
     /// Abe"): never a party.
     modifier: &'a [bool],
+    /// The last word where the sentence says an act was undone, once looked for.
+    last_undoing: std::cell::OnceCell<Option<usize>>,
 }
 
 impl<'a> Sentence<'a> {
@@ -1948,7 +1960,31 @@ impl<'a> Sentence<'a> {
             return Some((at, slot));
         };
         match first {
-            Token::Words { forms, optional } => {
+            Token::Words {
+                forms,
+                optional,
+                single: true,
+            } => {
+                // One form at most is the word.
+                let here = at < self.words.len()
+                    && self.owner[at].is_none()
+                    && forms
+                        .binary_search_by(|f| f.as_str().cmp(self.word(at)))
+                        .is_ok();
+                if here {
+                    if let Some(found) = self.go(rule, rest, at + 1, slot) {
+                        return Some(found);
+                    }
+                }
+                if *optional {
+                    self.go(rule, rest, at, slot)
+                } else {
+                    None
+                }
+            }
+            Token::Words {
+                forms, optional, ..
+            } => {
                 for f in forms {
                     if let Some(n) = self.form_at(f, at) {
                         if let Some(found) = self.go(rule, rest, at + n, slot) {
@@ -2463,7 +2499,14 @@ impl<'a> Sentence<'a> {
             .or(rule.modality.as_deref())
             .or_else(|| before_subject.and_then(|(r, nouns)| self.modality(r, nouns)))
             .unwrap_or("asserted");
-        let reversed = is_reversed(|i| self.word(i), t.end..self.words.len());
+        // The rest of the sentence says the act was undone.
+        let reversed = self
+            .last_undoing
+            .get_or_init(|| {
+                let n = self.words.len();
+                (0..n).rev().find(|&i| undoes(&|i| self.word(i), i, n))
+            })
+            .is_some_and(|i| i >= t.end);
         let trigger = self.words[t.start].span.start..self.words[t.end - 1].span.end;
         let before = out.len();
         let mut emit = |s: &Party, o: &Party| {
@@ -2747,21 +2790,24 @@ fn looks_past(w: &str) -> bool {
 
 /// Whether the words in `range` say an act was undone.
 fn is_reversed<'w>(word: impl Fn(usize) -> &'w str, range: Range<usize>) -> bool {
-    range.clone().any(|i| {
-        let w = word(i);
-        let next = if i + 1 < range.end { word(i + 1) } else { "" };
-        matches!(
-            (w, next),
-            ("backed" | "back" | "backs" | "backing", "down")
-                | ("reversed" | "reverses" | "reversing", "course")
-                | ("walked", "back")
-                | ("changed", "course")
-                | ("u", "turn")
-        ) || matches!(
-            w,
-            "reversed" | "rescinded" | "reinstated" | "reinstate" | "reinstating"
-        )
-    })
+    range.clone().any(|i| undoes(&word, i, range.end))
+}
+
+/// Whether the words at `i` say an act was undone, reading no further than `end`.
+fn undoes<'w>(word: &impl Fn(usize) -> &'w str, i: usize, end: usize) -> bool {
+    let w = word(i);
+    let next = if i + 1 < end { word(i + 1) } else { "" };
+    matches!(
+        (w, next),
+        ("backed" | "back" | "backs" | "backing", "down")
+            | ("reversed" | "reverses" | "reversing", "course")
+            | ("walked", "back")
+            | ("changed", "course")
+            | ("u", "turn")
+    ) || matches!(
+        w,
+        "reversed" | "rescinded" | "reinstated" | "reinstate" | "reinstating"
+    )
 }
 
 #[cfg(test)]
