@@ -65,6 +65,7 @@
 //! word is looked up once in a table of the patterns' words, and a rule is tried only when
 //! all its required words are in the sentence, only at the words its pattern can start with.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -1013,7 +1014,28 @@ impl RuleSet {
         if self.rules.is_empty() {
             return out;
         }
-        let mut scratch = Scratch::default();
+        thread_local! {
+            /// The buffers of the last document read on this thread, kept for the next.
+            static SCRATCH: RefCell<Scratch> = RefCell::default();
+        }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.extract_into(doc, tagged, dict, &mut scratch, &mut out),
+            Err(_) => self.extract_into(doc, tagged, dict, &mut Scratch::default(), &mut out),
+        });
+        out
+    }
+
+    /// [`RuleSet::extract`] with these buffers.
+    fn extract_into(
+        &self,
+        doc: &Document,
+        tagged: &TaggedDocument,
+        dict: &Dictionary,
+        scratch: &mut Scratch,
+        out: &mut Vec<Relation>,
+    ) {
+        // The office titles are the dictionary's: made again for each document.
+        scratch.titles = None;
         let mut i = 0;
         let ms = &tagged.mentions;
         while i < ms.len() {
@@ -1024,21 +1046,13 @@ impl RuleSet {
             }
             if ms[i..j].iter().any(|m| m.entity != ms[i].entity) {
                 let before = out.len();
-                self.extract_sentence(doc, tagged, dict, i..j, &mut scratch, &mut out);
+                self.extract_sentence(doc, tagged, dict, i..j, scratch, out);
                 if out.len() > before {
-                    reversed_next(
-                        doc,
-                        tagged,
-                        sentence,
-                        &ms[j..],
-                        &mut out[before..],
-                        &mut scratch,
-                    );
+                    reversed_next(doc, tagged, sentence, &ms[j..], &mut out[before..], scratch);
                 }
             }
             i = j;
         }
-        out
     }
 
     fn extract_sentence(
@@ -1208,7 +1222,7 @@ struct Entry {
     inside: Vec<(u32, u32)>,
 }
 
-/// Buffers reused from sentence to sentence.
+/// Buffers reused from sentence to sentence, and from document to document on a thread.
 #[derive(Default)]
 struct Scratch {
     words: Vec<Word>,
