@@ -65,6 +65,7 @@
 //! word is looked up once in a table of the patterns' words, and a rule is tried only when
 //! all its required words are in the sentence, only at the words its pattern can start with.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -126,8 +127,13 @@ pub enum Side {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token {
-    /// Any of these lower-case forms (a form with a hyphen is a run of words).
-    Words { forms: Vec<String>, optional: bool },
+    /// Any of these lower-case forms, sorted (a form with a hyphen is a run of words; `single`:
+    /// there is none).
+    Words {
+        forms: Vec<String>,
+        optional: bool,
+        single: bool,
+    },
     /// Up to N words of anything.
     Gap(usize),
     /// One whole mention of one of these types (empty: any; for the object slot: the rule's
@@ -221,9 +227,12 @@ impl Relation {
 /// The word forms the patterns name (a hyphenated form by its first word), each with its
 /// [`Entry`], looked up for every word of a sentence. A form of up to 16 bytes is packed into
 /// two integers and kept in an open-addressing table at most a quarter full, with a byte of
-/// its hash in a compact array that answers most misses alone; longer forms are in a map.
+/// its hash in a compact array; a bit per (length, first byte, last byte) of the forms turns
+/// away most other words at once. Longer forms are in a map.
 #[derive(Debug, Clone, Default)]
 struct Lexicon {
+    /// Bits by [`Lexicon::filter_bit`] of the forms of up to 16 bytes.
+    filter: Vec<u64>,
     /// A byte of each slot's hash with the high bit set; 0: an empty slot.
     tags: Vec<u8>,
     slots: Vec<Slot>,
@@ -240,26 +249,21 @@ struct Slot {
 
 /// The bytes of a word of 1 to 16 bytes as two integers: the same length and integers mean
 /// the same bytes (the first and last eight, four, or the first, middle and last byte).
+#[inline]
 fn pack(b: &[u8]) -> (u64, u64) {
     let n = b.len();
     debug_assert!((1..=16).contains(&n));
-    let u64_at = |i: usize| {
-        u64::from_le_bytes([
-            b[i],
-            b[i + 1],
-            b[i + 2],
-            b[i + 3],
-            b[i + 4],
-            b[i + 5],
-            b[i + 6],
-            b[i + 7],
-        ])
-    };
-    let u32_at = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
     if n >= 8 {
-        (u64_at(0), u64_at(n - 8))
+        let first: [u8; 8] = b[..8].try_into().unwrap_or_default();
+        let last: [u8; 8] = b[n - 8..].try_into().unwrap_or_default();
+        (u64::from_le_bytes(first), u64::from_le_bytes(last))
     } else if n >= 4 {
-        (u32_at(0) | (u32_at(n - 4) << 32), 0)
+        let first: [u8; 4] = b[..4].try_into().unwrap_or_default();
+        let last: [u8; 4] = b[n - 4..].try_into().unwrap_or_default();
+        (
+            u64::from(u32::from_le_bytes(first)) | (u64::from(u32::from_le_bytes(last)) << 32),
+            0,
+        )
     } else {
         (
             u64::from(b[0]) | (u64::from(b[n / 2]) << 8) | (u64::from(b[n - 1]) << 16),
@@ -270,6 +274,7 @@ fn pack(b: &[u8]) -> (u64, u64) {
 
 /// Hash of a packed word (multiply and rotate, as rustc's FxHash): the table's keys come
 /// from the rules, not from the text.
+#[inline]
 fn hash_packed((lo, hi): (u64, u64), len: usize) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let h = (lo ^ (len as u64)).wrapping_mul(K);
@@ -277,10 +282,14 @@ fn hash_packed((lo, hi): (u64, u64), len: usize) -> u64 {
 }
 
 impl Lexicon {
+    /// Bits in [`Lexicon::filter`].
+    const FILTER_BITS: usize = 1 << 14;
+
     fn new(forms: &[(String, u32)]) -> Lexicon {
         let short = forms.iter().filter(|(f, _)| (1..=16).contains(&f.len()));
         let size = (short.clone().count() * 4).next_power_of_two().max(16);
         let mut lex = Lexicon {
+            filter: vec![0; Lexicon::FILTER_BITS / 64],
             tags: vec![0; size],
             slots: vec![Slot::default(); size],
             long: HashMap::new(),
@@ -290,6 +299,9 @@ impl Lexicon {
                 lex.long.insert(f.clone(), *e);
                 continue;
             }
+            let b = f.as_bytes();
+            let b = Lexicon::filter_bit(b.len(), b[0], b[b.len() - 1]);
+            lex.filter[b / 64] |= 1 << (b % 64);
             let packed = pack(f.as_bytes());
             let h = hash_packed(packed, f.len());
             let mut i = lex.home(h);
@@ -306,6 +318,15 @@ impl Lexicon {
         lex
     }
 
+    /// A word's bit in the filter, from its length and first and last bytes.
+    #[inline]
+    fn filter_bit(len: usize, first: u8, last: u8) -> usize {
+        ((first as usize).wrapping_mul(0x9e5)
+            ^ (last as usize).wrapping_mul(0x2b)
+            ^ len.wrapping_mul(0x1f35))
+            & (Lexicon::FILTER_BITS - 1)
+    }
+
     fn home(&self, h: u64) -> usize {
         (h >> 40) as usize & (self.tags.len() - 1)
     }
@@ -318,15 +339,17 @@ impl Lexicon {
     #[inline]
     fn get(&self, word: &[u8]) -> Option<u32> {
         if !(1..=16).contains(&word.len()) {
-            if self.long.is_empty() {
-                return None;
-            }
-            return std::str::from_utf8(word)
-                .ok()
-                .and_then(|w| self.long.get(w).copied());
+            return self.get_long(word);
         }
-        let packed = pack(word);
-        let h = hash_packed(packed, word.len());
+        let b = Lexicon::filter_bit(word.len(), word[0], word[word.len() - 1]);
+        if self.filter[b / 64] & (1 << (b % 64)) == 0 {
+            return None;
+        }
+        self.get_packed(pack(word), word.len())
+    }
+
+    fn get_packed(&self, packed: (u64, u64), len: usize) -> Option<u32> {
+        let h = hash_packed(packed, len);
         let tag = Lexicon::tag(h);
         let mask = self.tags.len() - 1;
         let mut i = self.home(h);
@@ -335,7 +358,7 @@ impl Lexicon {
                 0 => return None,
                 t if t == tag => {
                     let s = &self.slots[i];
-                    if s.packed == packed && s.len == word.len() {
+                    if s.packed == packed && s.len == len {
                         return Some(s.entry);
                     }
                 }
@@ -343,6 +366,16 @@ impl Lexicon {
             }
             i = (i + 1) & mask;
         }
+    }
+
+    #[cold]
+    fn get_long(&self, word: &[u8]) -> Option<u32> {
+        if self.long.is_empty() {
+            return None;
+        }
+        std::str::from_utf8(word)
+            .ok()
+            .and_then(|w| self.long.get(w).copied())
     }
 }
 
@@ -562,8 +595,10 @@ fn parse_pattern(pattern: &str) -> std::result::Result<Vec<Token>, String> {
         if inner.starts_with('@') {
             return Err(format!("a mention token cannot be optional: {raw:?}"));
         }
+        let forms = parse_forms(inner)?;
         tokens.push(Token::Words {
-            forms: parse_forms(inner)?,
+            single: !forms.iter().any(|f| f.contains('-')),
+            forms,
             optional,
         });
     }
@@ -860,7 +895,9 @@ impl RuleSet {
             let mut next_bit = Some(1u32);
             for (ti, t) in r.tokens.iter().enumerate() {
                 let (forms, inside, needed) = match t {
-                    Token::Words { forms, optional } => (forms, false, !optional),
+                    Token::Words {
+                        forms, optional, ..
+                    } => (forms, false, !optional),
                     Token::Mention { words, .. } => (words, true, !words.is_empty()),
                     Token::Gap(_) => continue,
                 };
@@ -977,7 +1014,28 @@ impl RuleSet {
         if self.rules.is_empty() {
             return out;
         }
-        let mut scratch = Scratch::default();
+        thread_local! {
+            /// The buffers of the last document read on this thread, kept for the next.
+            static SCRATCH: RefCell<Scratch> = RefCell::default();
+        }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.extract_into(doc, tagged, dict, &mut scratch, &mut out),
+            Err(_) => self.extract_into(doc, tagged, dict, &mut Scratch::default(), &mut out),
+        });
+        out
+    }
+
+    /// [`RuleSet::extract`] with these buffers.
+    fn extract_into(
+        &self,
+        doc: &Document,
+        tagged: &TaggedDocument,
+        dict: &Dictionary,
+        scratch: &mut Scratch,
+        out: &mut Vec<Relation>,
+    ) {
+        // The office titles are the dictionary's: made again for each document.
+        scratch.titles = None;
         let mut i = 0;
         let ms = &tagged.mentions;
         while i < ms.len() {
@@ -988,21 +1046,13 @@ impl RuleSet {
             }
             if ms[i..j].iter().any(|m| m.entity != ms[i].entity) {
                 let before = out.len();
-                self.extract_sentence(doc, tagged, dict, i..j, &mut scratch, &mut out);
+                self.extract_sentence(doc, tagged, dict, i..j, scratch, out);
                 if out.len() > before {
-                    reversed_next(
-                        doc,
-                        tagged,
-                        sentence,
-                        &ms[j..],
-                        &mut out[before..],
-                        &mut scratch,
-                    );
+                    reversed_next(doc, tagged, sentence, &ms[j..], &mut out[before..], scratch);
                 }
             }
             i = j;
         }
-        out
     }
 
     fn extract_sentence(
@@ -1029,27 +1079,26 @@ impl RuleSet {
             modifier,
             titles,
         } = scratch;
-        tokenize(text, span, ms, words, lower, owner, usize::MAX);
         // Which rules can match: all their required words are in the sentence.
         entry.clear();
         mask.clear();
         mask.resize(self.rules.len(), 0);
         let mut any = false;
+        let mut see = |e: u32, inside: bool| {
+            let e = &self.entries[e as usize];
+            let bits = if inside { &e.inside } else { &e.outside };
+            for &(r, b) in bits {
+                let m = &mut mask[r as usize];
+                *m |= b;
+                any |= *m == self.required[r as usize];
+            }
+        };
+        tokenize(text, span, ms, words, lower, owner, usize::MAX);
         for (i, w) in words.iter().enumerate() {
-            let e = self.lexicon.get(&lower.as_bytes()[w.lower.clone()]);
-            entry.push(e);
-            if let Some(e) = e {
-                let e = &self.entries[e as usize];
-                let bits = if owner[i].is_none() {
-                    &e.outside
-                } else {
-                    &e.inside
-                };
-                for &(r, b) in bits {
-                    let m = &mut mask[r as usize];
-                    *m |= b;
-                    any |= *m == self.required[r as usize];
-                }
+            let found = self.lexicon.get(&lower.as_bytes()[w.lower.clone()]);
+            entry.push(found);
+            if let Some(found) = found {
+                see(found, owner[i].is_some());
             }
         }
         if !any {
@@ -1079,6 +1128,7 @@ impl RuleSet {
             mention_words,
             ext_start,
             modifier,
+            last_undoing: std::cell::OnceCell::new(),
         };
         let start_len = out.len();
         // The subject of each statement found so far, by its trigger's first word.
@@ -1172,7 +1222,7 @@ struct Entry {
     inside: Vec<(u32, u32)>,
 }
 
-/// Buffers reused from sentence to sentence.
+/// Buffers reused from sentence to sentence, and from document to document on a thread.
 #[derive(Default)]
 struct Scratch {
     words: Vec<Word>,
@@ -1289,8 +1339,14 @@ fn tokenize(
         lower.clear();
         split_chars(text, span, ms, words, lower, limit);
     }
+    owners(words, ms, owner);
+}
+
+/// The mention each word is in.
+fn owners(words: &[Word], ms: &[Mention], owner: &mut Vec<Option<usize>>) {
+    owner.clear();
     let mut m = 0;
-    for w in words.iter() {
+    for w in words {
         while m < ms.len() && ms[m].end <= w.span.start {
             m += 1;
         }
@@ -1310,6 +1366,32 @@ type Bits = [u64; MASK_BLOCKS];
 /// dashes) is common in news: it skips Unicode's tables.
 fn is_word_char(c: char) -> bool {
     !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphanumeric()
+}
+
+/// The positions of the set bits of [`Bits`], in order.
+struct Ones {
+    bits: Bits,
+    blocks: usize,
+    k: usize,
+    cur: u64,
+}
+
+impl Iterator for Ones {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.cur == 0 {
+            self.k += 1;
+            if self.k >= self.blocks {
+                return None;
+            }
+            self.cur = self.bits[self.k];
+        }
+        let i = self.cur.trailing_zeros() as usize;
+        self.cur &= self.cur - 1;
+        Some(self.k * 64 + i)
+    }
 }
 
 /// Adds a word of `text` to `words`, its lower-case form (curly apostrophes made straight) to
@@ -1335,13 +1417,9 @@ fn push_word(text: &str, b: usize, e: usize, words: &mut Vec<Word>, lower: &mut 
     });
 }
 
-/// [`tokenize`]'s words of a sentence, found with bit masks of its bytes (ASCII letters and
-/// digits eight bytes at a time, the few other characters one by one, apostrophes, mention
-/// edges) rather than byte by byte; the lower-case forms are the ASCII sentence lower-cased
-/// as a whole, or each word's in `lower` otherwise. Returns false, leaving `words` and `lower`
-/// in any state, for a sentence it does not take: one longer than [`MASK_BLOCKS`] blocks, or
-/// with mentions that are empty, out of order, outside it or not on character boundaries, or
-/// that start right at a possessive dropped after the one before.
+/// [`tokenize`]'s words of a sentence by [`Masks`]; the lower-case forms are in the sentence
+/// lower-cased as ASCII at the start of `lower`, or after it for words with other characters.
+/// Returns false, and does nothing, for a sentence [`Masks::new`] does not take.
 fn split_masks(
     text: &str,
     span: Range<usize>,
@@ -1349,172 +1427,248 @@ fn split_masks(
     words: &mut Vec<Word>,
     lower: &mut String,
 ) -> bool {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    // Bytes from `lo` to `hi` (all bytes below 0x80: no carry crosses a byte): high bit set.
-    let in_range = |x: u64, lo: u64, hi: u64| {
-        (x.wrapping_add((0x80 - lo) * ONES) & !x.wrapping_add((0x7f - hi) * ONES)) & HIGH
-    };
-    // The high bits of eight bytes as eight bits, the first byte lowest.
-    let gather = |m: u64| (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
-    let sentence = &text.as_bytes()[span.clone()];
-    let n = sentence.len();
-    if n > MASK_BLOCKS * 64 {
-        return false;
-    }
-    let blocks = n.div_ceil(64);
-    // ASCII letters and digits, ASCII apostrophes, other bytes.
-    let (mut alnum, mut quote, mut other): (Bits, Bits, Bits) = Default::default();
-    let mut classify = |k: usize, x: u64| {
-        let ascii = !x & HIGH;
-        let y = x & !HIGH;
-        let a = (in_range(y, 0x30, 0x39) | in_range(y | (0x20 * ONES), 0x61, 0x7a)) & ascii;
-        let q = in_range(y, 0x27, 0x27) & ascii;
-        alnum[k / 8] |= gather(a) << (8 * (k % 8));
-        quote[k / 8] |= gather(q) << (8 * (k % 8));
-        other[k / 8] |= gather(x & HIGH) << (8 * (k % 8));
-    };
-    let mut chunks = sentence.chunks_exact(8);
-    for (k, c) in (&mut chunks).enumerate() {
-        classify(
-            k,
-            u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
-        );
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut buf = [0u8; 8];
-        buf[..rest.len()].copy_from_slice(rest);
-        classify(n / 8, u64::from_le_bytes(buf));
-    }
-    let ones = |v: &Bits| {
-        let v = *v;
-        v.into_iter()
-            .take(blocks)
-            .enumerate()
-            .flat_map(|(k, mut b)| {
-                std::iter::from_fn(move || {
-                    (b != 0).then(|| {
-                        let i = b.trailing_zeros() as usize;
-                        b &= b - 1;
-                        k * 64 + i
-                    })
-                })
-            })
-    };
-    let set = |bits: &mut Bits, i: usize| bits[i / 64] |= 1 << (i % 64);
-    let clear = |bits: &mut Bits, i: usize| bits[i / 64] &= !(1 << (i % 64));
-    let get = |bits: &Bits, i: usize| i < n && bits[i / 64] & (1 << (i % 64)) != 0;
-    // Word characters (all their bytes), and curly apostrophes (their first byte).
-    let (mut word, mut curly): (Bits, Bits) = (alnum, Default::default());
-    let ascii = !other[..blocks].iter().any(|&b| b != 0);
-    if !ascii {
-        let rest = &text[span.clone()];
-        for i in ones(&other) {
-            if !rest.is_char_boundary(i) {
-                continue;
-            }
-            let c = rest[i..].chars().next().unwrap_or(' ');
-            if is_word_char(c) {
-                for j in i..i + c.len_utf8() {
-                    set(&mut word, j);
-                }
-            } else if c == '\u{2019}' {
-                set(&mut curly, i);
-            }
+    match Masks::new(text, span.clone(), ms) {
+        Some(m) => {
+            m.push_words(text, span, words, lower);
+            true
         }
+        None => false,
     }
-    let mut stop = Bits::default();
-    let mut last_end = span.start;
-    for (j, m) in ms.iter().enumerate() {
-        if m.start >= m.end
-            || m.start < last_end
-            || m.end > span.end
-            || !text.is_char_boundary(m.start)
-            || !text.is_char_boundary(m.end)
-        {
-            return false;
-        }
-        last_end = m.end;
-        // Words stop at a mention's edges.
-        for edge in [m.start, m.end] {
-            let i = edge - span.start;
-            if i > 0 && i < n {
-                set(&mut stop, i);
-            }
-        }
-        // The possessive after a mention is no word: its "s" is no letter.
-        let e = m.end - span.start;
-        let after = &sentence[e..];
-        let s = if after.starts_with(b"'s") {
-            e + 1
-        } else if after.starts_with("\u{2019}s".as_bytes()) {
-            e + 3
-        } else {
-            continue;
+}
+
+/// A sentence's words as bit masks of its bytes, found 64 bytes at a time rather than byte by
+/// byte: ASCII letters and digits are classified eight bytes at a time, the few other
+/// characters one by one; apostrophes, mention edges and dropped possessives are masks too.
+#[derive(Debug)]
+struct Masks {
+    /// The first byte of each word.
+    first: Bits,
+    /// The last byte of each word.
+    last: Bits,
+    /// Bytes outside ASCII.
+    other: Bits,
+    /// Whether the sentence is all ASCII.
+    ascii: bool,
+    /// Blocks of 64 bytes in the sentence.
+    blocks: usize,
+}
+
+impl Masks {
+    /// The masks of the sentence at `span`, with mentions `ms`; `None` for a sentence they do
+    /// not take: one longer than [`MASK_BLOCKS`] blocks, or with mentions that are empty, out
+    /// of order, outside it or not on character boundaries, or that start right at a
+    /// possessive dropped after the one before.
+    fn new(text: &str, span: Range<usize>, ms: &[Mention]) -> Option<Masks> {
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        // Bytes from `lo` to `hi` (all bytes below 0x80: no carry crosses a byte): high bit set.
+        let in_range = |x: u64, lo: u64, hi: u64| {
+            (x.wrapping_add((0x80 - lo) * ONES) & !x.wrapping_add((0x7f - hi) * ONES)) & HIGH
         };
-        if !get(&word, s + 1) {
-            if ms
-                .get(j + 1)
-                .is_some_and(|next| next.start <= span.start + s + 1)
-            {
-                return false;
-            }
-            clear(&mut word, s);
+        // The high bits of eight bytes as eight bits, the first byte lowest.
+        let gather = |m: u64| (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        let sentence = &text.as_bytes()[span.clone()];
+        let n = sentence.len();
+        if n > MASK_BLOCKS * 64 {
+            return None;
         }
-    }
-    let next_of =
-        |bits: &Bits, k: usize| (bits[k] >> 1) | if k + 1 < blocks { bits[k + 1] << 63 } else { 0 };
-    let prev_of =
-        |bits: &Bits, k: usize| (bits[k] << 1) | if k > 0 { bits[k - 1] >> 63 } else { 0 };
-    // An apostrophe after a word character and before an ASCII letter or digit, none of the
-    // three across a mention's edge, is in the word ("didn't"); a curly one, before any word
-    // character ("Abe’s").
-    let mut joined: Bits = Default::default();
-    for k in 0..blocks {
-        joined[k] =
-            quote[k] & prev_of(&word, k) & next_of(&alnum, k) & !stop[k] & !next_of(&stop, k);
-    }
-    if !ascii {
-        for i in ones(&curly) {
-            if i > 0
-                && get(&word, i - 1)
-                && get(&word, i + 3)
-                && !get(&stop, i)
-                && !get(&stop, i + 3)
-            {
-                for j in i..i + 3 {
-                    set(&mut joined, j);
+        let blocks = n.div_ceil(64);
+        // ASCII letters and digits, ASCII apostrophes, other bytes.
+        let (mut alnum, mut quote, mut other): (Bits, Bits, Bits) = Default::default();
+        let ascii = sentence.is_ascii();
+        for (k, block) in sentence.chunks(64).enumerate() {
+            let (mut a, mut q, mut o) = (0, 0, 0);
+            for (j, c) in block.chunks(8).enumerate() {
+                let x = match <[u8; 8]>::try_from(c) {
+                    Ok(c) => u64::from_le_bytes(c),
+                    Err(_) => {
+                        let mut buf = [0u8; 8];
+                        buf[..c.len()].copy_from_slice(c);
+                        u64::from_le_bytes(buf)
+                    }
+                };
+                // Bytes outside ASCII are no letter, digit or apostrophe.
+                let (x, high) = if ascii {
+                    (x, 0)
+                } else {
+                    (x & !HIGH, !x & HIGH)
+                };
+                let letters = in_range(x, 0x30, 0x39) | in_range(x | (0x20 * ONES), 0x61, 0x7a);
+                let (letters, quotes) = if ascii {
+                    (letters, in_range(x, 0x27, 0x27))
+                } else {
+                    (letters & high, in_range(x, 0x27, 0x27) & high)
+                };
+                a |= gather(letters) << (8 * j);
+                q |= gather(quotes) << (8 * j);
+                if !ascii {
+                    o |= gather(!high & HIGH) << (8 * j);
+                }
+            }
+            (alnum[k], quote[k], other[k]) = (a, q, o);
+        }
+        let ones = |v: &Bits| Ones {
+            bits: *v,
+            blocks,
+            k: 0,
+            cur: v[0],
+        };
+        let set = |bits: &mut Bits, i: usize| bits[i / 64] |= 1 << (i % 64);
+        let clear = |bits: &mut Bits, i: usize| bits[i / 64] &= !(1 << (i % 64));
+        let get = |bits: &Bits, i: usize| i < n && bits[i / 64] & (1 << (i % 64)) != 0;
+        // Word characters (all their bytes), and curly apostrophes (their first byte).
+        let (mut word, mut curly): (Bits, Bits) = (alnum, Default::default());
+        if !ascii {
+            let rest = &text[span.clone()];
+            for i in ones(&other) {
+                if !rest.is_char_boundary(i) {
+                    continue;
+                }
+                let c = rest[i..].chars().next().unwrap_or(' ');
+                if is_word_char(c) {
+                    for j in i..i + c.len_utf8() {
+                        set(&mut word, j);
+                    }
+                } else if c == '\u{2019}' {
+                    set(&mut curly, i);
                 }
             }
         }
+        let mut stop = Bits::default();
+        let mut last_end = span.start;
+        for (j, m) in ms.iter().enumerate() {
+            if m.start >= m.end
+                || m.start < last_end
+                || m.end > span.end
+                || !text.is_char_boundary(m.start)
+                || !text.is_char_boundary(m.end)
+            {
+                return None;
+            }
+            last_end = m.end;
+            // Words stop at a mention's edges.
+            for edge in [m.start, m.end] {
+                let i = edge - span.start;
+                if i > 0 && i < n {
+                    set(&mut stop, i);
+                }
+            }
+            // The possessive after a mention is no word: its "s" is no letter.
+            let e = m.end - span.start;
+            let after = &sentence[e..];
+            let s = if after.starts_with(b"'s") {
+                e + 1
+            } else if after.starts_with("\u{2019}s".as_bytes()) {
+                e + 3
+            } else {
+                continue;
+            };
+            if !get(&word, s + 1) {
+                if ms
+                    .get(j + 1)
+                    .is_some_and(|next| next.start <= span.start + s + 1)
+                {
+                    return None;
+                }
+                clear(&mut word, s);
+            }
+        }
+        let next_of = |bits: &Bits, k: usize| {
+            (bits[k] >> 1) | if k + 1 < blocks { bits[k + 1] << 63 } else { 0 }
+        };
+        let prev_of =
+            |bits: &Bits, k: usize| (bits[k] << 1) | if k > 0 { bits[k - 1] >> 63 } else { 0 };
+        // An apostrophe after a word character and before an ASCII letter or digit, none of the
+        // three across a mention's edge, is in the word ("didn't"); a curly one, before any word
+        // character ("Abe’s").
+        let mut joined: Bits = Default::default();
+        for k in 0..blocks {
+            joined[k] =
+                quote[k] & prev_of(&word, k) & next_of(&alnum, k) & !stop[k] & !next_of(&stop, k);
+        }
+        if !ascii {
+            for i in ones(&curly) {
+                if i > 0
+                    && get(&word, i - 1)
+                    && get(&word, i + 3)
+                    && !get(&stop, i)
+                    && !get(&stop, i + 3)
+                {
+                    for j in i..i + 3 {
+                        set(&mut joined, j);
+                    }
+                }
+            }
+        }
+        for k in 0..blocks {
+            word[k] |= joined[k];
+        }
+        // A word starts where the byte before is no word byte or a mention's edge is, and ends
+        // likewise after.
+        let (mut first, mut last): (Bits, Bits) = Default::default();
+        for k in 0..blocks {
+            first[k] = word[k] & (!prev_of(&word, k) | stop[k]);
+            last[k] = word[k] & (!next_of(&word, k) | next_of(&stop, k));
+        }
+        Some(Masks {
+            first,
+            last,
+            other,
+            ascii,
+            blocks,
+        })
     }
-    for k in 0..blocks {
-        word[k] |= joined[k];
+
+    /// The words, as byte ranges in the sentence.
+    fn words(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let ones = |v: &Bits| Ones {
+            bits: *v,
+            blocks: self.blocks,
+            k: 0,
+            cur: v[0],
+        };
+        ones(&self.first)
+            .zip(ones(&self.last))
+            .map(|(s, l)| (s, l + 1))
     }
-    // A word starts where the byte before is no word byte or a mention's edge is, and ends
-    // likewise after.
-    let (mut first, mut last): (Bits, Bits) = Default::default();
-    for k in 0..blocks {
-        first[k] = word[k] & (!prev_of(&word, k) | stop[k]);
-        last[k] = word[k] & (!next_of(&word, k) | next_of(&stop, k));
+
+    /// Whether no byte from `s` to `e` is outside ASCII.
+    fn plain(&self, s: usize, e: usize) -> bool {
+        if self.ascii {
+            return true;
+        }
+        let (k, i) = (s / 64, s % 64);
+        let bits = (self.other[k] >> i)
+            | if i > 0 && k + 1 < self.blocks {
+                self.other[k + 1] << (64 - i)
+            } else {
+                0
+            };
+        e - s < 64 && bits & ((1u64 << (e - s)) - 1) == 0
     }
-    for (s, l) in ones(&first).zip(ones(&last)) {
-        let (b, e) = (span.start + s, span.start + l + 1);
-        if ascii {
-            words.push(Word {
-                span: b..e,
-                lower: s..l + 1,
-            });
-        } else {
-            push_word(text, b, e, words, lower);
+
+    /// Adds the words to `words`, their lower-case forms to `lower`: the sentence lower-cased
+    /// as ASCII, then the words with other characters, lower-cased one by one.
+    fn push_words(
+        &self,
+        text: &str,
+        span: Range<usize>,
+        words: &mut Vec<Word>,
+        lower: &mut String,
+    ) {
+        lower.push_str(&text[span.clone()]);
+        lower.make_ascii_lowercase();
+        for (s, e) in self.words() {
+            if self.plain(s, e) {
+                words.push(Word {
+                    span: span.start + s..span.start + e,
+                    lower: s..e,
+                });
+            } else {
+                push_word(text, span.start + s, span.start + e, words, lower);
+            }
         }
     }
-    if ascii {
-        lower.push_str(&text[span]);
-        lower.make_ascii_lowercase();
-    }
-    true
 }
 
 /// [`tokenize`]'s words of any sentence, byte by byte (and character by character outside
@@ -1778,6 +1932,8 @@ struct Sentence<'a> {
     /// Mentions that only modify a titled name ("Japanese" in "Japanese Prime Minister Shinzo
     /// Abe"): never a party.
     modifier: &'a [bool],
+    /// The last word where the sentence says an act was undone, once looked for.
+    last_undoing: std::cell::OnceCell<Option<usize>>,
 }
 
 impl<'a> Sentence<'a> {
@@ -1818,7 +1974,31 @@ impl<'a> Sentence<'a> {
             return Some((at, slot));
         };
         match first {
-            Token::Words { forms, optional } => {
+            Token::Words {
+                forms,
+                optional,
+                single: true,
+            } => {
+                // One form at most is the word.
+                let here = at < self.words.len()
+                    && self.owner[at].is_none()
+                    && forms
+                        .binary_search_by(|f| f.as_str().cmp(self.word(at)))
+                        .is_ok();
+                if here {
+                    if let Some(found) = self.go(rule, rest, at + 1, slot) {
+                        return Some(found);
+                    }
+                }
+                if *optional {
+                    self.go(rule, rest, at, slot)
+                } else {
+                    None
+                }
+            }
+            Token::Words {
+                forms, optional, ..
+            } => {
                 for f in forms {
                     if let Some(n) = self.form_at(f, at) {
                         if let Some(found) = self.go(rule, rest, at + n, slot) {
@@ -2333,7 +2513,14 @@ impl<'a> Sentence<'a> {
             .or(rule.modality.as_deref())
             .or_else(|| before_subject.and_then(|(r, nouns)| self.modality(r, nouns)))
             .unwrap_or("asserted");
-        let reversed = is_reversed(|i| self.word(i), t.end..self.words.len());
+        // The rest of the sentence says the act was undone.
+        let reversed = self
+            .last_undoing
+            .get_or_init(|| {
+                let n = self.words.len();
+                (0..n).rev().find(|&i| undoes(&|i| self.word(i), i, n))
+            })
+            .is_some_and(|i| i >= t.end);
         let trigger = self.words[t.start].span.start..self.words[t.end - 1].span.end;
         let before = out.len();
         let mut emit = |s: &Party, o: &Party| {
@@ -2617,21 +2804,24 @@ fn looks_past(w: &str) -> bool {
 
 /// Whether the words in `range` say an act was undone.
 fn is_reversed<'w>(word: impl Fn(usize) -> &'w str, range: Range<usize>) -> bool {
-    range.clone().any(|i| {
-        let w = word(i);
-        let next = if i + 1 < range.end { word(i + 1) } else { "" };
-        matches!(
-            (w, next),
-            ("backed" | "back" | "backs" | "backing", "down")
-                | ("reversed" | "reverses" | "reversing", "course")
-                | ("walked", "back")
-                | ("changed", "course")
-                | ("u", "turn")
-        ) || matches!(
-            w,
-            "reversed" | "rescinded" | "reinstated" | "reinstate" | "reinstating"
-        )
-    })
+    range.clone().any(|i| undoes(&word, i, range.end))
+}
+
+/// Whether the words at `i` say an act was undone, reading no further than `end`.
+fn undoes<'w>(word: &impl Fn(usize) -> &'w str, i: usize, end: usize) -> bool {
+    let w = word(i);
+    let next = if i + 1 < end { word(i + 1) } else { "" };
+    matches!(
+        (w, next),
+        ("backed" | "back" | "backs" | "backing", "down")
+            | ("reversed" | "reverses" | "reversing", "course")
+            | ("walked", "back")
+            | ("changed", "course")
+            | ("u", "turn")
+    ) || matches!(
+        w,
+        "reversed" | "rescinded" | "reinstated" | "reinstate" | "reinstating"
+    )
 }
 
 #[cfg(test)]
