@@ -1078,6 +1078,8 @@ impl RuleSet {
             ext_start,
             modifier,
             titles,
+            statements,
+            keep,
         } = scratch;
         // Which rules can match: all their required words are in the sentence.
         entry.clear();
@@ -1132,7 +1134,7 @@ impl RuleSet {
         };
         let start_len = out.len();
         // The subject of each statement found so far, by its trigger's first word.
-        let mut subjects: Vec<(usize, usize)> = Vec::new();
+        statements.clear();
         for (start, e) in entry.iter().enumerate() {
             let first: &[u32] = match cx.owner[start] {
                 None => e.map_or(&[], |e| &self.entries[e as usize].first),
@@ -1158,8 +1160,8 @@ impl RuleSet {
                     sentence,
                     symmetric: self.symmetric_rules[ri as usize],
                 };
-                if let Some(subject) = cx.apply(&found, &subjects, out) {
-                    subjects.push((start, subject));
+                if let Some(subject) = cx.apply(&found, statements, out) {
+                    statements.push((start, subject));
                 }
             }
         }
@@ -1175,20 +1177,18 @@ impl RuleSet {
                 || (a.subject, a.object) == (b.object, b.subject)
         };
         let found = &out[start_len..];
-        let keep: Vec<bool> = found
-            .iter()
-            .map(|r| {
-                !found.iter().any(|o| {
-                    same_pair(o, r)
-                        && o.trigger != r.trigger
-                        && ((o.trigger.start <= r.trigger.start && r.trigger.end <= o.trigger.end)
-                            || (o.trigger.start > r.trigger.end
-                                && text[r.trigger.end..o.trigger.start]
-                                    .trim()
-                                    .eq_ignore_ascii_case("to")))
-                })
+        keep.clear();
+        keep.extend(found.iter().map(|r| {
+            !found.iter().any(|o| {
+                same_pair(o, r)
+                    && o.trigger != r.trigger
+                    && ((o.trigger.start <= r.trigger.start && r.trigger.end <= o.trigger.end)
+                        || (o.trigger.start > r.trigger.end
+                            && text[r.trigger.end..o.trigger.start]
+                                .trim()
+                                .eq_ignore_ascii_case("to")))
             })
-            .collect();
+        }));
         let mut k = 0;
         out.retain(|_| {
             k += 1;
@@ -1237,6 +1237,10 @@ struct Scratch {
     modifier: Vec<bool>,
     /// The dictionary's office titles, made once per document when first needed.
     titles: Option<Titles>,
+    /// The statements of the sentence so far: trigger's first word, subject mention.
+    statements: Vec<(usize, usize)>,
+    /// Which of the sentence's relations are kept.
+    keep: Vec<bool>,
 }
 
 /// Titles written before names, as lower-case words separated by single spaces in one
@@ -1298,6 +1302,62 @@ struct Found<'r> {
     symmetric: bool,
 }
 
+/// A short list kept inline up to eight items and on the heap beyond: the groups of
+/// coordinated mentions a relation has on each side are short, and made for every trigger.
+#[derive(Debug, Clone)]
+enum Few<T: Copy + Default> {
+    Inline([T; 8], usize),
+    Heap(Vec<T>),
+}
+
+impl<T: Copy + Default> Few<T> {
+    fn new() -> Few<T> {
+        Few::Inline([T::default(); 8], 0)
+    }
+
+    fn push(&mut self, x: T) {
+        match self {
+            Few::Inline(items, n) if *n < items.len() => {
+                items[*n] = x;
+                *n += 1;
+            }
+            Few::Inline(items, n) => {
+                let mut v = items[..*n].to_vec();
+                v.push(x);
+                *self = Few::Heap(v);
+            }
+            Few::Heap(v) => v.push(x),
+        }
+    }
+
+    fn truncate(&mut self, len: usize) {
+        match self {
+            Few::Inline(_, n) => *n = len.min(*n),
+            Few::Heap(v) => v.truncate(len),
+        }
+    }
+}
+
+impl<T: Copy + Default> std::ops::Deref for Few<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        match self {
+            Few::Inline(items, n) => &items[..*n],
+            Few::Heap(v) => v,
+        }
+    }
+}
+
+impl<T: Copy + Default> std::ops::DerefMut for Few<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        match self {
+            Few::Inline(items, n) => &mut items[..*n],
+            Few::Heap(v) => v,
+        }
+    }
+}
+
 /// A subject or object: an entity and where the text names it.
 #[derive(Debug, Clone)]
 struct Party {
@@ -1306,9 +1366,10 @@ struct Party {
 }
 
 /// How two neighbouring mentions are joined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Joint {
     /// "," (a list, or an apposition when no "and" closes it).
+    #[default]
     Comma,
     /// "-", "/", a dash: "U.S.-Japan-South Korea", "Moon-Abe".
     Hyphen,
@@ -2165,11 +2226,11 @@ impl<'a> Sentence<'a> {
     /// The mentions coordinated with mention `k` ("Japan and South Korea", "Tokyo, Seoul and
     /// Washington", "U.S.-Japan-South Korea"), in text order, `k` included, one per entity;
     /// only usable ones. A list ends at its "and"; commas without an "and" are an apposition.
-    fn coordinated(&self, k: usize, types: &[String], trigger: &Range<usize>) -> Vec<usize> {
+    fn coordinated(&self, k: usize, types: &[String], trigger: &Range<usize>) -> Few<usize> {
         let ok = |j: usize| self.usable(j, types, trigger);
         let next = |i: usize| (i + 1..self.ms.len()).find(|&j| !self.modifier[j]);
         let prev = |i: usize| (0..i).rev().find(|&j| !self.modifier[j]);
-        let (mut right, mut right_joints) = (Vec::new(), Vec::new());
+        let (mut right, mut right_joints) = (Few::new(), Few::new());
         let mut i = k;
         while let Some(j) = next(i).filter(|&j| ok(j)) {
             let Some(joint) = self.joint(i, j) else { break };
@@ -2180,7 +2241,7 @@ impl<'a> Sentence<'a> {
             }
             i = j;
         }
-        let (mut left, mut left_joints) = (Vec::new(), Vec::new());
+        let (mut left, mut left_joints) = (Few::new(), Few::new());
         let mut i = k;
         while let Some(j) = prev(i).filter(|&j| ok(j)) {
             let Some(joint) = self.joint(j, i) else { break };
@@ -2196,9 +2257,11 @@ impl<'a> Sentence<'a> {
         let mut group = left;
         let at = group.len();
         group.push(k);
-        group.extend(right);
         let mut joints = left_joints;
-        joints.extend(right_joints);
+        for (&j, &joint) in right.iter().zip(right_joints.iter()) {
+            group.push(j);
+            joints.push(joint);
+        }
         if !joints.contains(&Joint::And) && joints.contains(&Joint::Comma) {
             // An apposition: keep only the hyphenated run around k.
             let mut lo = at;
@@ -2209,15 +2272,19 @@ impl<'a> Sentence<'a> {
             while hi < joints.len() && joints[hi] == Joint::Hyphen {
                 hi += 1;
             }
-            group = group[lo..=hi].to_vec();
+            group.copy_within(lo..=hi, 0);
+            group.truncate(hi + 1 - lo);
         }
-        let mut seen: Vec<u32> = Vec::with_capacity(group.len());
-        group.retain(|&j| {
-            let e = self.ms[j].entity;
-            let new = !seen.contains(&e);
-            seen.push(e);
-            new
-        });
+        // One per entity, the first.
+        let mut kept = 0;
+        for i in 0..group.len() {
+            let e = self.ms[group[i]].entity;
+            if !group[..kept].iter().any(|&j| self.ms[j].entity == e) {
+                group[kept] = group[i];
+                kept += 1;
+            }
+        }
+        group.truncate(kept);
         group
     }
 
@@ -2404,8 +2471,9 @@ impl<'a> Sentence<'a> {
         let rule = f.rule;
         let t = &f.trigger;
         let max = rule.max_distance;
-        let subjects: Vec<Party>;
-        let mut objects: Vec<Party> = Vec::new();
+        let subjects: Few<usize>;
+        let mut objects: Few<usize> = Few::new();
+        let mut inner_object = None;
         let near_from: usize;
         let mut before_subject: Option<(Range<usize>, bool)> = None;
         let mut first_subject = None;
@@ -2438,14 +2506,10 @@ impl<'a> Sentence<'a> {
                 };
                 let s = s?;
                 first_subject = Some(s);
-                objects = match o {
-                    Some(o) => self
-                        .coordinated(o, &rule.object_types, t)
-                        .into_iter()
-                        .map(|k| self.party(k))
-                        .collect(),
-                    None => vec![inner?],
-                };
+                match o {
+                    Some(o) => objects = self.coordinated(o, &rule.object_types, t),
+                    None => inner_object = Some(inner?),
+                }
                 let group = self.coordinated(s, &rule.subject_types, t);
                 let left_end = group
                     .iter()
@@ -2464,10 +2528,10 @@ impl<'a> Sentence<'a> {
                         before_subject = Some((first.saturating_sub(3)..first, true));
                     }
                 }
-                subjects = group.into_iter().map(|k| self.party(k)).collect();
+                subjects = group;
             }
             Voice::Mutual => {
-                let mut group = Vec::new();
+                let mut group = Few::new();
                 let mut on_left = false;
                 if rule.side != Side::Right {
                     if let Some(k) = self.left(&rule.subject_types, t.start, max, t) {
@@ -2482,7 +2546,9 @@ impl<'a> Sentence<'a> {
                     if let Some(k) = self.right(&rule.subject_types, t.end, max, t) {
                         let mut g = self.coordinated(k, &rule.subject_types, t);
                         if g.len() < 2 && self.word(t.end - 1) == "between" {
-                            g.extend(self.between_partner(k, &rule.subject_types, t));
+                            if let Some(b) = self.between_partner(k, &rule.subject_types, t) {
+                                g.push(b);
+                            }
                         }
                         if g.len() >= 2 {
                             group = g;
@@ -2503,7 +2569,7 @@ impl<'a> Sentence<'a> {
                 } else {
                     near_from = t.start.saturating_sub(6);
                 }
-                subjects = group.into_iter().map(|k| self.party(k)).collect();
+                subjects = group;
             }
         }
         let negated =
@@ -2549,15 +2615,21 @@ impl<'a> Sentence<'a> {
             });
         };
         if rule.voice == Voice::Mutual {
-            for (i, a) in subjects.iter().enumerate() {
-                for b in &subjects[i + 1..] {
-                    emit(a, b);
+            for (i, &a) in subjects.iter().enumerate() {
+                for &b in &subjects[i + 1..] {
+                    emit(&self.party(a), &self.party(b));
                 }
             }
         } else {
-            for s in &subjects {
-                for o in &objects {
-                    emit(s, o);
+            for &s in subjects.iter() {
+                let s = self.party(s);
+                match &inner_object {
+                    Some(o) => emit(&s, o),
+                    None => {
+                        for &o in objects.iter() {
+                            emit(&s, &self.party(o));
+                        }
+                    }
                 }
             }
         }

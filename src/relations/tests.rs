@@ -844,3 +844,26 @@ fn mask_split_is_the_byte_loop_split() {
     }
     assert!(checked > 25_000, "{checked}");
 }
+
+#[test]
+fn few_lists_spill_to_the_heap() {
+    let mut few: Few<usize> = Few::new();
+    let mut vec = Vec::new();
+    for i in 0..20 {
+        few.push(i);
+        vec.push(i);
+        assert_eq!(&few[..], &vec[..]);
+    }
+    few.reverse();
+    vec.reverse();
+    few.copy_within(3..=9, 0);
+    vec.copy_within(3..=9, 0);
+    few.truncate(7);
+    vec.truncate(7);
+    assert_eq!(&few[..], &vec[..]);
+    let mut short: Few<usize> = Few::new();
+    short.push(4);
+    short.push(5);
+    short.truncate(9);
+    assert_eq!(&short[..], &[4, 5]);
+}
