@@ -1409,7 +1409,11 @@ fn tokenize(
     words.clear();
     lower.clear();
     owner.clear();
-    if split_masks(text, span.clone(), ms, words, lower) {
+    #[cfg(test)]
+    let masks = !tests::BYTE_LOOP.get();
+    #[cfg(not(test))]
+    let masks = true;
+    if masks && split_masks(text, span.clone(), ms, words, lower) {
         words.truncate(limit);
     } else {
         words.clear();
