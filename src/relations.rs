@@ -2737,6 +2737,17 @@ fn reversed_next(
         owner,
         ..
     } = scratch;
+    // Every word or pair of words saying an act was undone has one of these in it: an ASCII
+    // sentence without them is not read.
+    let text = &doc.text[next.span.clone()];
+    if text.is_ascii() {
+        lower.clear();
+        lower.push_str(text);
+        lower.make_ascii_lowercase();
+        if !UNDOING_STEMS.iter().any(|stem| lower.contains(stem)) {
+            return;
+        }
+    }
     tokenize(&doc.text, next.span.clone(), ms, words, lower, owner, 24);
     let (words, lower) = (&*words, &*lower);
     let word = |i: usize| &lower[words[i].lower.clone()];
@@ -2763,6 +2774,9 @@ fn reversed_next(
         }
     }
 }
+
+/// A part of every word or pair of words that says an act was undone ([`undoes`]).
+const UNDOING_STEMS: &[&str] = &["back", "revers", "course", "turn", "rescind", "reinstat"];
 
 /// Words that may open a sentence before its subject.
 const OPENERS: &[&str] = &[

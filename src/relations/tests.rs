@@ -926,3 +926,42 @@ fn seeds_split_and_give_the_same_relations_with_the_byte_loop() {
     }
     assert!(sentences > 200 && found > 50, "{sentences} {found}");
 }
+
+#[test]
+fn every_undoing_has_a_stem() {
+    let cues = [
+        "backed",
+        "back",
+        "backs",
+        "backing",
+        "down",
+        "reversed",
+        "reverses",
+        "reversing",
+        "course",
+        "walked",
+        "changed",
+        "u",
+        "turn",
+        "rescinded",
+        "reinstated",
+        "reinstate",
+        "reinstating",
+        "reverse",
+        "backdown",
+        "turned",
+        "the",
+        "it",
+    ];
+    for a in cues {
+        for b in cues {
+            let words = [a, b];
+            for end in 1..=2 {
+                if undoes(&|i| words[i], 0, end) {
+                    let text = words[..end].join(" ");
+                    assert!(UNDOING_STEMS.iter().any(|s| text.contains(s)), "{text:?}");
+                }
+            }
+        }
+    }
+}
