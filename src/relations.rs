@@ -321,10 +321,9 @@ impl Lexicon {
     /// A word's bit in the filter, from its length and first and last bytes.
     #[inline]
     fn filter_bit(len: usize, first: u8, last: u8) -> usize {
-        ((first as usize).wrapping_mul(0x9e5)
-            ^ (last as usize).wrapping_mul(0x2b)
-            ^ len.wrapping_mul(0x1f35))
-            & (Lexicon::FILTER_BITS - 1)
+        let key = (u64::from(first) << 16) | (u64::from(last) << 8) | (len as u64 & 0xff);
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - Lexicon::FILTER_BITS.trailing_zeros()))
+            as usize
     }
 
     fn home(&self, h: u64) -> usize {
@@ -389,6 +388,10 @@ pub struct RuleSet {
     /// Every word form the patterns name (a hyphenated form by its first word): its entry.
     lexicon: Lexicon,
     entries: Vec<Entry>,
+    /// The (rule, bit) pairs of every entry in one array, outside then inside mentions.
+    entry_bits: Vec<(u32, u32)>,
+    /// For each entry, where its pairs outside mentions start, and inside start and end.
+    entry_spans: Vec<[u32; 3]>,
     /// For each rule, the bits of its required tokens (see [`Entry`]).
     required: Vec<u32>,
     /// Rules whose pattern starts with a mention: tried at each mention's first word.
@@ -953,6 +956,16 @@ impl RuleSet {
         let mut forms: Vec<(String, u32)> = lexicon.into_iter().collect();
         forms.sort();
         self.lexicon = Lexicon::new(&forms);
+        self.entry_bits.clear();
+        self.entry_spans.clear();
+        for e in &entries {
+            let start = self.entry_bits.len() as u32;
+            self.entry_bits.extend(&e.outside);
+            let mid = self.entry_bits.len() as u32;
+            self.entry_bits.extend(&e.inside);
+            let end = self.entry_bits.len() as u32;
+            self.entry_spans.push([start, mid, end]);
+        }
         self.entries = entries;
         self.required = required;
         self.at_mention = at_mention;
@@ -1087,9 +1100,9 @@ impl RuleSet {
         mask.resize(self.rules.len(), 0);
         let mut any = false;
         let mut see = |e: u32, inside: bool| {
-            let e = &self.entries[e as usize];
-            let bits = if inside { &e.inside } else { &e.outside };
-            for &(r, b) in bits {
+            let [start, mid, end] = self.entry_spans[e as usize];
+            let bits = if inside { mid..end } else { start..mid };
+            for &(r, b) in &self.entry_bits[bits.start as usize..bits.end as usize] {
                 let m = &mut mask[r as usize];
                 *m |= b;
                 any |= *m == self.required[r as usize];
@@ -1130,23 +1143,26 @@ impl RuleSet {
             mention_words,
             ext_start,
             modifier,
-            last_undoing: std::cell::OnceCell::new(),
+            undoing: std::cell::Cell::new((words.len(), None)),
         };
         let start_len = out.len();
         // The subject of each statement found so far, by its trigger's first word.
         statements.clear();
         for (start, e) in entry.iter().enumerate() {
-            let first: &[u32] = match cx.owner[start] {
-                None => e.map_or(&[], |e| &self.entries[e as usize].first),
-                Some(k) if cx.mention_words[k].start == start => &self.at_mention,
+            // Rules that start with this word (its first token is known to match), or with
+            // this mention.
+            let (first, known): (&[u32], bool) = match cx.owner[start] {
+                None => (e.map_or(&[], |e| &self.entries[e as usize].first), true),
+                Some(k) if cx.mention_words[k].start == start => (&self.at_mention, false),
                 Some(_) => continue,
             };
-            for &ri in first.iter().chain(&self.anywhere) {
+            let first = first.iter().map(|&r| (r, known));
+            for (ri, known) in first.chain(self.anywhere.iter().map(|&r| (r, false))) {
                 if !enabled(ri) {
                     continue;
                 }
                 let rule = &self.rules[ri as usize];
-                let Some((end, slot)) = cx.match_rule(rule, start) else {
+                let Some((end, slot)) = cx.match_rule(rule, start, known) else {
                     continue;
                 };
                 if end <= start {
@@ -1393,7 +1409,11 @@ fn tokenize(
     words.clear();
     lower.clear();
     owner.clear();
-    if split_masks(text, span.clone(), ms, words, lower) {
+    #[cfg(test)]
+    let masks = !tests::BYTE_LOOP.get();
+    #[cfg(not(test))]
+    let masks = true;
+    if masks && split_masks(text, span.clone(), ms, words, lower) {
         words.truncate(limit);
     } else {
         words.clear();
@@ -1993,8 +2013,9 @@ struct Sentence<'a> {
     /// Mentions that only modify a titled name ("Japanese" in "Japanese Prime Minister Shinzo
     /// Abe"): never a party.
     modifier: &'a [bool],
-    /// The last word where the sentence says an act was undone, once looked for.
-    last_undoing: std::cell::OnceCell<Option<usize>>,
+    /// The search for the last word where the sentence says an act was undone: the words
+    /// from the first value on are read, the second is the word if found.
+    undoing: std::cell::Cell<(usize, Option<usize>)>,
 }
 
 impl<'a> Sentence<'a> {
@@ -2020,8 +2041,15 @@ impl<'a> Sentence<'a> {
     }
 
     /// Matches a rule's pattern at word `at`: the end of the trigger and the `@obj` mention.
-    fn match_rule(&self, rule: &Rule, at: usize) -> Option<(usize, Option<usize>)> {
-        self.go(rule, &rule.tokens, at, None)
+    /// `known`: the word is known to be one of the forms of the pattern's first token, a
+    /// required word token.
+    fn match_rule(&self, rule: &Rule, at: usize, known: bool) -> Option<(usize, Option<usize>)> {
+        match &rule.tokens[..] {
+            [Token::Words { single: true, .. }, rest @ ..] if known => {
+                self.go(rule, rest, at + 1, None)
+            }
+            tokens => self.go(rule, tokens, at, None),
+        }
     }
 
     fn go(
@@ -2579,14 +2607,20 @@ impl<'a> Sentence<'a> {
             .or(rule.modality.as_deref())
             .or_else(|| before_subject.and_then(|(r, nouns)| self.modality(r, nouns)))
             .unwrap_or("asserted");
-        // The rest of the sentence says the act was undone.
-        let reversed = self
-            .last_undoing
-            .get_or_init(|| {
-                let n = self.words.len();
-                (0..n).rev().find(|&i| undoes(&|i| self.word(i), i, n))
-            })
-            .is_some_and(|i| i >= t.end);
+        // The rest of the sentence says the act was undone: the last word saying so, read from
+        // the end as far back as needed, comes after the trigger.
+        let reversed = {
+            let (mut from, mut found) = self.undoing.get();
+            let n = self.words.len();
+            while found.is_none() && from > t.end {
+                from -= 1;
+                if undoes(&|i| self.word(i), from, n) {
+                    found = Some(from);
+                }
+            }
+            self.undoing.set((from, found));
+            found.is_some_and(|i| i >= t.end)
+        };
         let trigger = self.words[t.start].span.start..self.words[t.end - 1].span.end;
         let before = out.len();
         let mut emit = |s: &Party, o: &Party| {
@@ -2703,6 +2737,17 @@ fn reversed_next(
         owner,
         ..
     } = scratch;
+    // Every word or pair of words saying an act was undone has one of these in it: an ASCII
+    // sentence without them is not read.
+    let text = &doc.text[next.span.clone()];
+    if text.is_ascii() {
+        lower.clear();
+        lower.push_str(text);
+        lower.make_ascii_lowercase();
+        if !UNDOING_STEMS.iter().any(|stem| lower.contains(stem)) {
+            return;
+        }
+    }
     tokenize(&doc.text, next.span.clone(), ms, words, lower, owner, 24);
     let (words, lower) = (&*words, &*lower);
     let word = |i: usize| &lower[words[i].lower.clone()];
@@ -2729,6 +2774,9 @@ fn reversed_next(
         }
     }
 }
+
+/// A part of every word or pair of words that says an act was undone ([`undoes`]).
+const UNDOING_STEMS: &[&str] = &["back", "revers", "course", "turn", "rescind", "reinstat"];
 
 /// Words that may open a sentence before its subject.
 const OPENERS: &[&str] = &[

@@ -867,3 +867,101 @@ fn few_lists_spill_to_the_heap() {
     short.truncate(9);
     assert_eq!(&short[..], &[4, 5]);
 }
+
+thread_local! {
+    /// Makes [`tokenize`] split every sentence with the byte loop, on this thread.
+    pub(super) static BYTE_LOOP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Every sentence of the seeds, tagged with the embedded dictionary, split as words (span,
+/// lower-case form, mention) with the masks or with the byte loop.
+#[test]
+fn seeds_split_and_give_the_same_relations_with_the_byte_loop() {
+    let dict = Dictionary::embedded().unwrap();
+    let tagger = Tagger::new(&dict).unwrap();
+    let rules = RuleSet::embedded().unwrap();
+    let split = |doc: &Document, tagged: &TaggedDocument, s: usize| {
+        let span = tagged.sentences[s].span.clone();
+        let ms: Vec<Mention> = tagged
+            .mentions
+            .iter()
+            .filter(|m| m.sentence as usize == s)
+            .cloned()
+            .collect();
+        let (mut words, mut lower, mut owner) = (Vec::new(), String::new(), Vec::new());
+        tokenize(
+            &doc.text,
+            span,
+            &ms,
+            &mut words,
+            &mut lower,
+            &mut owner,
+            usize::MAX,
+        );
+        words
+            .iter()
+            .zip(&owner)
+            .map(|(w, o)| (w.span.clone(), lower[w.lower.clone()].to_string(), *o))
+            .collect::<Vec<_>>()
+    };
+    let (mut found, mut sentences) = (0, 0);
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap() {
+        let path = entry.unwrap().path();
+        let doc = Document::new("seed", std::fs::read_to_string(&path).unwrap());
+        let tagged = tagger.tag(&doc);
+        for s in 0..tagged.sentences.len() {
+            let fast = split(&doc, &tagged, s);
+            BYTE_LOOP.set(true);
+            let slow = split(&doc, &tagged, s);
+            BYTE_LOOP.set(false);
+            assert_eq!(fast, slow, "{} sentence {s}", path.display());
+            sentences += 1;
+        }
+        let fast = rules.extract(&doc, &tagged, &dict);
+        BYTE_LOOP.set(true);
+        let slow = rules.extract(&doc, &tagged, &dict);
+        BYTE_LOOP.set(false);
+        assert_eq!(fast, slow, "{}", path.display());
+        found += fast.len();
+    }
+    assert!(sentences > 200 && found > 50, "{sentences} {found}");
+}
+
+#[test]
+fn every_undoing_has_a_stem() {
+    let cues = [
+        "backed",
+        "back",
+        "backs",
+        "backing",
+        "down",
+        "reversed",
+        "reverses",
+        "reversing",
+        "course",
+        "walked",
+        "changed",
+        "u",
+        "turn",
+        "rescinded",
+        "reinstated",
+        "reinstate",
+        "reinstating",
+        "reverse",
+        "backdown",
+        "turned",
+        "the",
+        "it",
+    ];
+    for a in cues {
+        for b in cues {
+            let words = [a, b];
+            for end in 1..=2 {
+                if undoes(&|i| words[i], 0, end) {
+                    let text = words[..end].join(" ");
+                    assert!(UNDOING_STEMS.iter().any(|s| text.contains(s)), "{text:?}");
+                }
+            }
+        }
+    }
+}
