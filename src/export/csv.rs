@@ -469,46 +469,71 @@ impl<'a> MentionRows<'a> {
 /// assert!(bytes.starts_with(b"Document,Date,Entity,Label,Type,Kind,Surface,"));
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub struct MentionsWriter<W: io::Write> {
-    out: W,
-    opts: ExportOptions,
-    row: Vec<u8>,
-}
+pub struct MentionsWriter<W: io::Write>(RowFile<W>);
 
 impl<W: io::Write> MentionsWriter<W> {
     /// Starts `mentions.csv` on `w` and writes the header.
-    pub fn new(mut w: W, opts: &ExportOptions) -> io::Result<Self> {
-        let mut row = Vec::new();
-        push_header(&mut row, MENTION_COLUMNS);
-        w.write_all(&row)?;
-        Ok(MentionsWriter {
-            out: w,
-            opts: *opts,
-            row,
-        })
+    pub fn new(w: W, opts: &ExportOptions) -> io::Result<Self> {
+        RowFile::start(w, opts, MENTION_COLUMNS).map(MentionsWriter)
     }
 
     /// Writes one mention of `doc`, whose entity is looked up in `dict`. A mention whose
     /// entity is not in `dict`, or whose offsets do not fall on character boundaries of
     /// the text, is an [`io::ErrorKind::InvalidInput`] error.
     pub fn write(&mut self, doc: &Document, dict: &Dictionary, m: &Mention) -> io::Result<()> {
-        let guard = self.opts.csv_formula_guard;
+        let guard = self.0.opts.csv_formula_guard;
         let surface = surface(doc, dict.entities.len(), m)?;
         let (first, last) = document_cells(doc, guard);
         let mut entity = Vec::new();
         push_entity(&mut entity, &dict.entities[m.entity as usize], guard);
-        self.row.clear();
-        push_mention(&mut self.row, (&first, &entity, &last), m, surface, guard);
-        self.out.write_all(&self.row)
+        self.0.write_row(|row, _| {
+            push_mention(row, (&first, &entity, &last), m, surface, guard);
+            Ok(())
+        })
     }
 
     /// Writes rows made by a [`MentionRows`] with the same options.
     pub fn write_rows(&mut self, rows: &[u8]) -> io::Result<()> {
-        self.out.write_all(rows)
+        self.0.out.write_all(rows)
     }
 
     /// Flushes what is buffered and gives the underlying writer back.
-    pub fn finish(mut self) -> io::Result<W> {
+    pub fn finish(self) -> io::Result<W> {
+        self.0.finish()
+    }
+}
+
+/// A CSV file written as documents stream by: the header first, then rows made one at a
+/// time or ahead of time; what [`MentionsWriter`] and [`EvidenceWriter`] share.
+struct RowFile<W: io::Write> {
+    out: W,
+    opts: ExportOptions,
+    row: Vec<u8>,
+}
+
+impl<W: io::Write> RowFile<W> {
+    fn start(mut out: W, opts: &ExportOptions, columns: &[&str]) -> io::Result<Self> {
+        let mut row = Vec::new();
+        push_header(&mut row, columns);
+        out.write_all(&row)?;
+        Ok(RowFile {
+            out,
+            opts: *opts,
+            row,
+        })
+    }
+
+    /// Writes the row `fill` makes in a reused buffer.
+    fn write_row(
+        &mut self,
+        fill: impl FnOnce(&mut Vec<u8>, &ExportOptions) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.row.clear();
+        fill(&mut self.row, &self.opts)?;
+        self.out.write_all(&self.row)
+    }
+
+    fn finish(mut self) -> io::Result<W> {
         self.out.flush()?;
         Ok(self.out)
     }
@@ -623,23 +648,12 @@ fn evidence_row(
 /// Writes `evidence.csv` as documents stream by: one row per stated relation, with the
 /// byte offsets of both mentions and of the trigger in the document's text, the rule that
 /// fired and the sentence.
-pub struct EvidenceWriter<W: io::Write> {
-    out: W,
-    opts: ExportOptions,
-    row: Vec<u8>,
-}
+pub struct EvidenceWriter<W: io::Write>(RowFile<W>);
 
 impl<W: io::Write> EvidenceWriter<W> {
     /// Starts `evidence.csv` on `w` and writes the header.
-    pub fn new(mut w: W, opts: &ExportOptions) -> io::Result<Self> {
-        let mut row = Vec::new();
-        push_header(&mut row, EVIDENCE_COLUMNS);
-        w.write_all(&row)?;
-        Ok(EvidenceWriter {
-            out: w,
-            opts: *opts,
-            row,
-        })
+    pub fn new(w: W, opts: &ExportOptions) -> io::Result<Self> {
+        RowFile::start(w, opts, EVIDENCE_COLUMNS).map(EvidenceWriter)
     }
 
     /// Writes one relation found in `doc`; `sentence` is its sentence's text and `rule` the
@@ -652,20 +666,18 @@ impl<W: io::Write> EvidenceWriter<W> {
         rule: &str,
         sentence: &str,
     ) -> io::Result<()> {
-        self.row.clear();
-        evidence_row(doc, dict, r, rule, sentence, &self.opts, &mut self.row)?;
-        self.out.write_all(&self.row)
+        self.0
+            .write_row(|row, opts| evidence_row(doc, dict, r, rule, sentence, opts, row))
     }
 
     /// Writes rows made by [`evidence_rows`] with the same options.
     pub fn write_rows(&mut self, rows: &[u8]) -> io::Result<()> {
-        self.out.write_all(rows)
+        self.0.out.write_all(rows)
     }
 
     /// Flushes what is buffered and gives the underlying writer back.
-    pub fn finish(mut self) -> io::Result<W> {
-        self.out.flush()?;
-        Ok(self.out)
+    pub fn finish(self) -> io::Result<W> {
+        self.0.finish()
     }
 }
 
