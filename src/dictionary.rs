@@ -37,6 +37,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -187,12 +188,71 @@ pub struct Dictionary {
     /// Types declared beyond the built-in ones.
     pub types: Vec<String>,
     by_id: HashMap<String, u32>,
+    /// The names by their opening bytes, made when first asked for.
+    openings: OnceLock<Openings>,
+}
+
+/// The dictionary's full names, demonyms and metonyms by their first bytes, ASCII-lowercased:
+/// which names could start at a given place in a text, without trying every name.
+///
+/// Short names and roles are left out. It is made from the entities as they are when
+/// [`Dictionary::openings`] is first called.
+#[derive(Debug, Clone, Default)]
+pub struct Openings {
+    /// (opening key, entity, alias) sorted by key, then entity and alias.
+    names: Vec<(u32, u32, u32)>,
+}
+
+impl Openings {
+    /// The key of a name's first `n` bytes (1 to 3), ASCII-lowercased.
+    fn key(bytes: &[u8]) -> u32 {
+        let n = bytes.len().min(3);
+        let mut k = (n as u32) << 24;
+        for (i, b) in bytes[..n].iter().enumerate() {
+            k |= u32::from(b.to_ascii_lowercase()) << (8 * i);
+        }
+        k
+    }
+
+    fn new(entities: &[Entity]) -> Openings {
+        let mut names = Vec::new();
+        for (ei, e) in entities.iter().enumerate() {
+            for (ai, a) in e.aliases.iter().enumerate() {
+                if a.text.is_empty() || matches!(a.kind, AliasKind::Short | AliasKind::Role) {
+                    continue;
+                }
+                names.push((Openings::key(a.text.as_bytes()), ei as u32, ai as u32));
+            }
+        }
+        names.sort_unstable();
+        Openings { names }
+    }
+
+    /// Adds to `out` every (entity, alias) whose name could begin at the start of `text`:
+    /// its first bytes equal `text`'s, ignoring ASCII case. `out` is left unsorted.
+    pub fn starting(&self, text: &[u8], out: &mut Vec<(u32, u32)>) {
+        for n in 1..=text.len().min(3) {
+            let key = Openings::key(&text[..n]);
+            let from = self.names.partition_point(|&(k, _, _)| k < key);
+            out.extend(
+                self.names[from..]
+                    .iter()
+                    .take_while(|&&(k, _, _)| k == key)
+                    .map(|&(_, e, a)| (e, a)),
+            );
+        }
+    }
 }
 
 /// The default dictionary, embedded in the binary.
 pub const DEFAULT_JSON: &str = include_str!("../data/entities.json");
 
 impl Dictionary {
+    /// The names by their opening bytes, made on the first call.
+    pub fn openings(&self) -> &Openings {
+        self.openings.get_or_init(|| Openings::new(&self.entities))
+    }
+
     /// The embedded default dictionary for Japan-South Korea-United States relations.
     pub fn embedded() -> Result<Dictionary> {
         let mut b = Builder::default();
@@ -566,6 +626,7 @@ impl Builder {
             offices: self.offices.into_values().collect(),
             types: self.types,
             by_id,
+            openings: OnceLock::new(),
         })
     }
 }

@@ -72,7 +72,7 @@ use std::ops::Range;
 use serde_json::Value;
 
 use crate::corpus::Document;
-use crate::dictionary::{AliasKind, CaseRule, Dictionary};
+use crate::dictionary::{CaseRule, Dictionary};
 use crate::error::{Error, Location, Result};
 use crate::graph::RelationAttrs;
 use crate::tagger::{Mention, TaggedDocument};
@@ -2381,26 +2381,32 @@ impl<'a> Sentence<'a> {
             .clone()
             .map(|i| self.words[i].span.start - m.start)
             .collect();
+        let mut names = Vec::new();
+        let openings = self.dict.openings();
+        for &s in &starts {
+            openings.starting(&hay.as_bytes()[s..], &mut names);
+        }
+        names.sort_unstable();
+        names.dedup();
         let mut best: Option<(u32, Range<usize>)> = None;
-        for (ei, e) in self.dict.entities.iter().enumerate() {
-            if ei as u32 == m.entity || !(types.is_empty() || types.contains(&e.kind)) {
+        for &(ei, ai) in &names {
+            let e = &self.dict.entities[ei as usize];
+            if ei == m.entity || !(types.is_empty() || types.contains(&e.kind)) {
                 continue;
             }
-            for a in &e.aliases {
-                let longer = best.as_ref().is_none_or(|(_, r)| a.text.len() > r.len());
-                if matches!(a.kind, AliasKind::Short | AliasKind::Role) || !longer {
-                    continue;
-                }
-                let exact = a.case == CaseRule::Exact;
-                let hit = find_word(hay, &a.text, exact, &starts).find(|r| {
-                    !e.exclude.iter().any(|x| {
-                        find_word(hay, x, false, &starts)
-                            .any(|x| x.start < r.end && r.start < x.end)
-                    })
-                });
-                if let Some(r) = hit {
-                    best = Some((ei as u32, r));
-                }
+            let a = &e.aliases[ai as usize];
+            let longer = best.as_ref().is_none_or(|(_, r)| a.text.len() > r.len());
+            if !longer {
+                continue;
+            }
+            let exact = a.case == CaseRule::Exact;
+            let hit = find_word(hay, &a.text, exact, &starts).find(|r| {
+                !e.exclude.iter().any(|x| {
+                    find_word(hay, x, false, &starts).any(|x| x.start < r.end && r.start < x.end)
+                })
+            });
+            if let Some(r) = hit {
+                best = Some((ei, r));
             }
         }
         best.map(|(entity, r)| Party {
