@@ -1422,6 +1422,40 @@ mod tests {
     }
 
     #[test]
+    fn openings_offer_every_full_name_where_it_starts() {
+        let d = Dictionary::embedded().unwrap();
+        let openings = d.openings();
+        let mut found = Vec::new();
+        let mut names = 0;
+        for (ei, e) in d.entities.iter().enumerate() {
+            for (ai, a) in e.aliases.iter().enumerate() {
+                let wanted = (ei as u32, ai as u32);
+                for text in [
+                    a.text.clone(),
+                    a.text.to_ascii_uppercase(),
+                    format!("{} etc.", a.text),
+                ] {
+                    found.clear();
+                    openings.starting(text.as_bytes(), &mut found);
+                    let full = !matches!(a.kind, AliasKind::Short | AliasKind::Role);
+                    assert_eq!(found.contains(&wanted), full, "{:?} in {text:?}", a.text);
+                }
+                names += 1;
+            }
+        }
+        assert!(names > 100);
+        // Only names that open with the text's first bytes are offered.
+        found.clear();
+        openings.starting(b"Seoul said", &mut found);
+        assert!(!found.is_empty());
+        for (e, a) in found.iter().map(|&(e, a)| (e as usize, a as usize)) {
+            let name = d.entities[e].aliases[a].text.as_bytes();
+            let n = name.len().min(3);
+            assert!(name[..n].eq_ignore_ascii_case(&b"Seoul said"[..n]));
+        }
+    }
+
+    #[test]
     fn lint_finds_clashes_shadows_exclusions_and_overlaps() {
         let d = load_json(
             r#"{"offices": [{"id": "p", "label": "P", "phrases": ["the boss"]}], "entities": [
