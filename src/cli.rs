@@ -150,7 +150,8 @@ struct ReadArgs {
     /// (default: skipped).
     #[arg(long)]
     keep_furniture: bool,
-    /// Worker threads (default: one per core). Outputs do not depend on it.
+    /// Threads (default: one per core); 1 runs every stage on one thread, N > 1 tags on N
+    /// workers beside a reader and a writer. Outputs do not depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// No progress bar (it is drawn only on a terminal anyway) and no summary line.

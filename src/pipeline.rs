@@ -3,9 +3,11 @@
 //! This module owns [`Pipeline`], which tags documents in parallel batches (rayon), hands each
 //! tagged document to a caller's callback in input order (so mentions can stream to disk), and
 //! merges the documents' counts into one [`KnowledgeGraph`]. Reading, tagging and the
-//! caller's serial work run as three overlapping stages; memory holds a few batches of
-//! documents plus the graph counts, never the corpus. The output does not depend on the
-//! number of threads: batches are cut by input order and merging is order-independent.
+//! caller's serial work run as three overlapping stages (one after another when the rayon
+//! pool has a single thread, so that a one-thread run uses one core); memory holds a few
+//! batches of documents plus the graph counts, never the corpus. The output does not depend
+//! on the number of threads: batches are cut by input order and merging is
+//! order-independent.
 //! It does not parse options or write files; the binary does.
 
 use rayon::prelude::*;
@@ -15,7 +17,7 @@ use std::collections::BTreeMap;
 
 use crate::corpus::{Date, Document, Period};
 use crate::dictionary::Dictionary;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::graph::{KnowledgeGraph, PartialGraph, Timeline, Window};
 use crate::relations::{Relation, RuleSet};
 use crate::tagger::{Mention, TagOptions, TaggedDocument, Tagger};
@@ -205,7 +207,8 @@ impl Pipeline {
     ///
     /// Three stages overlap: a reader thread parses the next batch, the workers tag the
     /// current one, and the calling thread hands the previous one to `each`, so the serial
-    /// part of a run is only what `each` does.
+    /// part of a run is only what `each` does. When the current rayon pool has one thread,
+    /// the stages take turns on the calling thread instead.
     pub fn run_prepared<I, P, T, F>(
         &self,
         docs: I,
@@ -222,6 +225,30 @@ impl Pipeline {
         let mut counts = Counts::default();
         let mut docs = docs.into_iter();
         let (max_docs, max_bytes) = (self.options.batch_docs.max(1), self.options.batch_bytes);
+        let mut hand_over = |done: Done<T>| -> Result<()> {
+            for (doc, (tagged, relations, made)) in done.docs.iter().zip(done.results) {
+                each(doc, &tagged, &relations, made)?;
+            }
+            counts.merge(done.counts);
+            Ok(())
+        };
+        if rayon::current_num_threads() == 1 {
+            // One thread: no stage runs beside another, so the run uses one core.
+            loop {
+                let (batch, failed) = read_batch(&mut docs, max_docs, max_bytes);
+                let end = batch.is_empty() || failed.is_some();
+                if !batch.is_empty() {
+                    hand_over(self.tag_batch(batch, &prepare))?;
+                }
+                if let Some(e) = failed {
+                    return Err(e);
+                }
+                if end {
+                    break;
+                }
+            }
+            return self.finish_run(counts.total, counts.periods);
+        }
         // Bounded channels: at most one batch waits between two stages, so memory holds a
         // few batches whatever the corpus size.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Document>>>(1);
@@ -229,22 +256,7 @@ impl Pipeline {
         std::thread::scope(|scope| -> Result<()> {
             scope.spawn(move || {
                 loop {
-                    let mut batch = Vec::new();
-                    let mut bytes = 0;
-                    let mut failed = None;
-                    while batch.len() < max_docs && bytes < max_bytes {
-                        match docs.next() {
-                            Some(Ok(doc)) => {
-                                bytes += doc.text.len();
-                                batch.push(doc);
-                            }
-                            Some(Err(e)) => {
-                                failed = Some(e);
-                                break;
-                            }
-                            None => break,
-                        }
-                    }
+                    let (batch, failed) = read_batch(&mut docs, max_docs, max_bytes);
                     let done = batch.is_empty() || failed.is_some();
                     // The documents before an error are processed, then the error ends the run.
                     if !batch.is_empty() && tx.send(Ok(batch)).is_err() {
@@ -269,11 +281,7 @@ impl Pipeline {
                 }
             });
             for done in done_rx {
-                let done = done?;
-                for (doc, (tagged, relations, made)) in done.docs.iter().zip(done.results) {
-                    each(doc, &tagged, &relations, made)?;
-                }
-                counts.merge(done.counts);
+                hand_over(done?)?;
             }
             Ok(())
         })?;
@@ -348,6 +356,27 @@ impl Pipeline {
         }
         Ok((graph, slices))
     }
+}
+
+/// The next batch of documents: up to `max_docs` documents or until `max_bytes` of text, and
+/// the error that cut it short, if one did. An empty batch without an error is the end.
+fn read_batch<I>(docs: &mut I, max_docs: usize, max_bytes: usize) -> (Vec<Document>, Option<Error>)
+where
+    I: Iterator<Item = Result<Document>>,
+{
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    while batch.len() < max_docs && bytes < max_bytes {
+        match docs.next() {
+            Some(Ok(doc)) => {
+                bytes += doc.text.len();
+                batch.push(doc);
+            }
+            Some(Err(e)) => return (batch, Some(e)),
+            None => break,
+        }
+    }
+    (batch, None)
 }
 
 #[cfg(test)]
@@ -564,60 +593,87 @@ mod tests {
         assert_eq!(format!("{:?}", plain.graph), format!("{:?}", again.graph));
     }
 
+    /// Runs `f` on a pool of `n` threads: one thread takes the sequential path.
+    fn on_threads<R: Send>(n: usize, f: impl FnOnce() -> R + Send) -> R {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build();
+        pool.unwrap().install(f)
+    }
+
     #[test]
     fn prepared_results_reach_each_in_input_order() {
-        let mut p = pipeline(Window::Sentence);
-        p.options.batch_docs = 2;
-        let docs: Vec<Result<Document>> = (0..25)
-            .map(|i| {
-                Ok(Document::new(
-                    format!("d{i}"),
-                    "Japan and Seoul. ".repeat(i),
-                ))
+        for threads in [1, 2] {
+            let mut p = pipeline(Window::Sentence);
+            p.options.batch_docs = 2;
+            let docs: Vec<Result<Document>> = (0..25)
+                .map(|i| {
+                    Ok(Document::new(
+                        format!("d{i}"),
+                        "Japan and Seoul. ".repeat(i),
+                    ))
+                })
+                .collect();
+            let mut seen = Vec::new();
+            let (g, _) = on_threads(threads, || {
+                p.run_prepared(
+                    docs,
+                    |doc, tagged, _| (doc.id.clone(), tagged.mentions.len()),
+                    |doc, _, _, made| {
+                        assert_eq!(doc.id, made.0);
+                        seen.push(made.1);
+                        Ok(())
+                    },
+                )
             })
-            .collect();
-        let mut seen = Vec::new();
-        let (g, _) = p
-            .run_prepared(
-                docs,
-                |doc, tagged, _| (doc.id.clone(), tagged.mentions.len()),
-                |doc, _, _, made| {
-                    assert_eq!(doc.id, made.0);
-                    seen.push(made.1);
-                    Ok(())
-                },
-            )
             .unwrap();
-        assert_eq!(seen, (0..25).map(|i| 2 * i).collect::<Vec<_>>());
-        assert_eq!(g.totals.documents, 25);
-        assert_eq!(g.totals.mentions, 2 * (0..25).sum::<u64>());
+            assert_eq!(seen, (0..25).map(|i| 2 * i).collect::<Vec<_>>());
+            assert_eq!(g.totals.documents, 25);
+            assert_eq!(g.totals.mentions, 2 * (0..25).sum::<u64>());
+        }
     }
 
     #[test]
     fn an_error_from_each_stops_the_run_while_batches_are_in_flight() {
-        let mut p = pipeline(Window::Sentence);
-        p.options.batch_docs = 1;
-        let docs = (0..1000).map(|i| Ok(Document::new(format!("d{i}"), "Japan.")));
-        let mut calls = 0;
-        let r = p.run(docs, |_, _, _| {
-            calls += 1;
-            if calls == 3 {
-                Err(crate::Error::Config("stop".into()))
-            } else {
-                Ok(())
-            }
-        });
-        assert!(matches!(r, Err(crate::Error::Config(m)) if m == "stop"));
-        assert_eq!(calls, 3);
+        for threads in [1, 2] {
+            let mut p = pipeline(Window::Sentence);
+            p.options.batch_docs = 1;
+            let docs = (0..1000).map(|i| Ok(Document::new(format!("d{i}"), "Japan.")));
+            let mut calls = 0;
+            let r = on_threads(threads, || {
+                p.run(docs, |_, _, _| {
+                    calls += 1;
+                    if calls == 3 {
+                        Err(crate::Error::Config("stop".into()))
+                    } else {
+                        Ok(())
+                    }
+                })
+            });
+            assert!(matches!(r, Err(crate::Error::Config(m)) if m == "stop"));
+            assert_eq!(calls, 3);
+        }
     }
 
     #[test]
-    fn the_first_input_error_stops_the_run() {
-        let p = pipeline(Window::Sentence);
-        let docs = vec![
-            Ok(Document::new("a", "Japan")),
-            Err(crate::Error::Config("boom".into())),
-        ];
-        assert!(p.run(docs, |_, _, _| Ok(())).is_err());
+    fn the_first_input_error_stops_the_run_after_the_documents_before_it() {
+        for threads in [1, 2] {
+            let mut p = pipeline(Window::Sentence);
+            p.options.batch_docs = 2;
+            let docs = vec![
+                Ok(Document::new("a", "Japan")),
+                Ok(Document::new("b", "Japan")),
+                Ok(Document::new("c", "Japan")),
+                Err(crate::Error::Config("boom".into())),
+                Ok(Document::new("d", "Japan")),
+            ];
+            let mut seen = Vec::new();
+            let r = on_threads(threads, || {
+                p.run(docs, |doc, _, _| {
+                    seen.push(doc.id.clone());
+                    Ok(())
+                })
+            });
+            assert!(matches!(r, Err(crate::Error::Config(m)) if m == "boom"));
+            assert_eq!(seen, ["a", "b", "c"], "on {threads} thread(s)");
+        }
     }
 }
