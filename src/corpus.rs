@@ -1103,4 +1103,1028 @@ mod tests {
         let err = text_document("x.txt", bytes, &strict, &mut report).unwrap_err();
         assert_eq!(err.to_string(), "x.txt:2: not valid UTF-8 (byte 6)");
     }
+
+    /// Reads JSON Lines text as the file `t.jsonl`: each document or error, then each warning
+    /// and the count of skipped records, one line each.
+    fn read_jsonl(input: &str, skip_bad: bool) -> Vec<String> {
+        let mut jl = JsonLines {
+            name: "t.jsonl".into(),
+            lines: Box::new(io::Cursor::new(input.as_bytes().to_vec())),
+            line_no: 0,
+            buf: Vec::new(),
+        };
+        let options = ReadOptions {
+            skip_bad,
+            ..ReadOptions::default()
+        };
+        let mut report = ReadReport::default();
+        let mut out = Vec::new();
+        while let Some(r) = next_jsonl(&mut jl, &options, &mut report) {
+            out.push(match r {
+                Ok(d) => format!(
+                    "{} id={:?} text={:?} date={:?} title={:?} url={:?}",
+                    d.source,
+                    d.id,
+                    d.text,
+                    d.date.map(|d| d.to_string()),
+                    d.title,
+                    d.url
+                ),
+                Err(e) => e.to_string(),
+            });
+        }
+        out.extend(report.warnings.iter().map(|w| format!("warning: {w}")));
+        if report.skipped_records > 0 {
+            out.push(format!("skipped: {}", report.skipped_records));
+        }
+        out
+    }
+
+    /// Checks each one-line input against what reading it gives, listing every mismatch.
+    fn check_lines(cases: &[(&str, &str)]) {
+        let mut wrong = Vec::new();
+        for &(line, expected) in cases {
+            let got = read_jsonl(line, false).join("\n");
+            if got != expected {
+                wrong.push(format!(
+                    "{line}\n  expected: {expected:?}\n  got:      {got:?}"
+                ));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn jsonl_top_level_must_be_an_object() {
+        check_lines(&[
+            (
+                r#"[1, 2]"#,
+                "t.jsonl:1: bad JSON Lines record: expected an object with \"text\", found an array",
+            ),
+            (
+                r#"[]"#,
+                "t.jsonl:1: bad JSON Lines record: expected an object with \"text\", found an array",
+            ),
+            (
+                r#"[{"text": "a"}]"#,
+                "t.jsonl:1: bad JSON Lines record: expected an object with \"text\", found an array",
+            ),
+            (
+                r#"[1, {"a": [2, {"b": null}]}, "x"]"#,
+                "t.jsonl:1: bad JSON Lines record: expected an object with \"text\", found an array",
+            ),
+            (
+                r#""text""#,
+                "t.jsonl:1: bad JSON Lines record: expected an object with \"text\", found a string",
+            ),
+            (
+                r#""a\"b\u00e9""#,
+                "t.jsonl:1: bad JSON Lines record: expected an object with \"text\", found a string",
+            ),
+            (
+                r#"42"#,
+                "t.jsonl:1: bad JSON Lines record: expected an object with \"text\", found a number",
+            ),
+            (
+                r#"-1.5"#,
+                "t.jsonl:1: bad JSON Lines record: expected an object with \"text\", found a number",
+            ),
+            (
+                r#"1e400"#,
+                "t.jsonl:1: bad JSON Lines record: number out of range (column 5)",
+            ),
+            (
+                r#"true"#,
+                "t.jsonl:1: bad JSON Lines record: expected an object with \"text\", found a boolean",
+            ),
+            (
+                r#"false"#,
+                "t.jsonl:1: bad JSON Lines record: expected an object with \"text\", found a boolean",
+            ),
+            (
+                r#"null"#,
+                "t.jsonl:1: bad JSON Lines record: expected an object with \"text\", found null",
+            ),
+            (
+                r#"[1, 2"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a list (column 5)",
+            ),
+            (
+                r#"[1, 2,]"#,
+                "t.jsonl:1: bad JSON Lines record: trailing comma (column 7)",
+            ),
+            (
+                r#"[1 2]"#,
+                "t.jsonl:1: bad JSON Lines record: expected `,` or `]` (column 4)",
+            ),
+            (
+                r#"["\ud800"]"#,
+                "t.jsonl:1: bad JSON Lines record: unexpected end of hex escape (column 9)",
+            ),
+            (
+                r#""abc"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a string (column 4)",
+            ),
+            (
+                r#"tru"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a value (column 3)",
+            ),
+            (
+                r#"nul"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a value (column 3)",
+            ),
+            (
+                r#"x"#,
+                "t.jsonl:1: bad JSON Lines record: expected value (column 1)",
+            ),
+            (
+                r#"}"#,
+                "t.jsonl:1: bad JSON Lines record: expected value (column 1)",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn jsonl_text_date_title_url_must_be_strings() {
+        check_lines(&[
+            (
+                r#"{}"#,
+                "t.jsonl:1: bad JSON Lines record: missing \"text\"",
+            ),
+            (
+                r#"{"id": "a"}"#,
+                "t.jsonl:1: bad JSON Lines record: missing \"text\"",
+            ),
+            (
+                r#"{"text": null}"#,
+                "t.jsonl:1: bad JSON Lines record: missing \"text\"",
+            ),
+            (
+                r#"{"date": 2}"#,
+                "t.jsonl:1: bad JSON Lines record: missing \"text\"",
+            ),
+            (
+                r#"{"id": true}"#,
+                "t.jsonl:1: bad JSON Lines record: missing \"text\"",
+            ),
+            (
+                r#"{"text": ""}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": 1}"#,
+                "t.jsonl:1: bad JSON Lines record: \"text\" must be a string, not a number",
+            ),
+            (
+                r#"{"text": 1.5}"#,
+                "t.jsonl:1: bad JSON Lines record: \"text\" must be a string, not a number",
+            ),
+            (
+                r#"{"text": true}"#,
+                "t.jsonl:1: bad JSON Lines record: \"text\" must be a string, not a boolean",
+            ),
+            (
+                r#"{"text": []}"#,
+                "t.jsonl:1: bad JSON Lines record: \"text\" must be a string, not an array",
+            ),
+            (
+                r#"{"text": [1, "x"]}"#,
+                "t.jsonl:1: bad JSON Lines record: \"text\" must be a string, not an array",
+            ),
+            (
+                r#"{"text": {}}"#,
+                "t.jsonl:1: bad JSON Lines record: \"text\" must be a string, not an object",
+            ),
+            (
+                r#"{"text": {"a": 1}}"#,
+                "t.jsonl:1: bad JSON Lines record: \"text\" must be a string, not an object",
+            ),
+            (
+                r#"{"text": "a", "date": 20200101}"#,
+                "t.jsonl:1: bad JSON Lines record: \"date\" must be a string, not a number",
+            ),
+            (
+                r#"{"text": "a", "date": false}"#,
+                "t.jsonl:1: bad JSON Lines record: \"date\" must be a string, not a boolean",
+            ),
+            (
+                r#"{"text": "a", "date": []}"#,
+                "t.jsonl:1: bad JSON Lines record: \"date\" must be a string, not an array",
+            ),
+            (
+                r#"{"text": "a", "date": {}}"#,
+                "t.jsonl:1: bad JSON Lines record: \"date\" must be a string, not an object",
+            ),
+            (
+                r#"{"text": "a", "date": null}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "date": "2020-01-02"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=Some(\"2020-01-02\") title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "date": " 2020-01-02T10:00:00Z "}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=Some(\"2020-01-02\") title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "date": "soon"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None\nwarning: t.jsonl:1: bad date \"soon\" ignored: expected YYYY-MM-DD",
+            ),
+            (
+                r#"{"text": "a", "date": "  "}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "title": 1}"#,
+                "t.jsonl:1: bad JSON Lines record: \"title\" must be a string, not a number",
+            ),
+            (
+                r#"{"text": "a", "title": true}"#,
+                "t.jsonl:1: bad JSON Lines record: \"title\" must be a string, not a boolean",
+            ),
+            (
+                r#"{"text": "a", "title": ["x"]}"#,
+                "t.jsonl:1: bad JSON Lines record: \"title\" must be a string, not an array",
+            ),
+            (
+                r#"{"text": "a", "title": {"x": 1}}"#,
+                "t.jsonl:1: bad JSON Lines record: \"title\" must be a string, not an object",
+            ),
+            (
+                r#"{"text": "a", "title": null}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "title": "T"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=Some(\"T\") url=None",
+            ),
+            (
+                r#"{"text": "a", "url": 1}"#,
+                "t.jsonl:1: bad JSON Lines record: \"url\" must be a string, not a number",
+            ),
+            (
+                r#"{"text": "a", "url": true}"#,
+                "t.jsonl:1: bad JSON Lines record: \"url\" must be a string, not a boolean",
+            ),
+            (
+                r#"{"text": "a", "url": []}"#,
+                "t.jsonl:1: bad JSON Lines record: \"url\" must be a string, not an array",
+            ),
+            (
+                r#"{"text": "a", "url": {}}"#,
+                "t.jsonl:1: bad JSON Lines record: \"url\" must be a string, not an object",
+            ),
+            (
+                r#"{"text": "a", "url": null}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "url": "http://x"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=Some(\"http://x\")",
+            ),
+            (
+                r#"{"text": 1, "date": 2}"#,
+                "t.jsonl:1: bad JSON Lines record: \"text\" must be a string, not a number",
+            ),
+            (
+                r#"{"date": 2, "text": 1}"#,
+                "t.jsonl:1: bad JSON Lines record: \"text\" must be a string, not a number",
+            ),
+            (
+                r#"{"url": 1, "title": 2, "date": 3, "text": "a"}"#,
+                "t.jsonl:1: bad JSON Lines record: \"date\" must be a string, not a number",
+            ),
+            (
+                r#"{"text": "a", "url": 1, "title": 2}"#,
+                "t.jsonl:1: bad JSON Lines record: \"title\" must be a string, not a number",
+            ),
+            (
+                r#"{"text": "a", "url": 1, "id": true}"#,
+                "t.jsonl:1: bad JSON Lines record: \"url\" must be a string, not a number",
+            ),
+            (
+                r#"{"text": "a", "id": "", "date": 1}"#,
+                "t.jsonl:1: bad JSON Lines record: \"date\" must be a string, not a number",
+            ),
+            (
+                r#"{"id": [], "text": 1}"#,
+                "t.jsonl:1: bad JSON Lines record: \"text\" must be a string, not a number",
+            ),
+            (
+                r#"{"id": [], "title": 1}"#,
+                "t.jsonl:1: bad JSON Lines record: missing \"text\"",
+            ),
+            (
+                r#"{"id": "x1", "text": "body", "date": "2019-07-04", "title": "T", "url": "u"}"#,
+                "t.jsonl:1 id=\"x1\" text=\"body\" date=Some(\"2019-07-04\") title=Some(\"T\") url=Some(\"u\")",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn jsonl_ids_of_each_kind() {
+        check_lines(&[
+            (
+                r#"{"text": "a", "id": "x"}"#,
+                "t.jsonl:1 id=\"x\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": ""}"#,
+                "t.jsonl:1: bad JSON Lines record: \"id\" is empty",
+            ),
+            (
+                r#"{"text": "a", "id": " "}"#,
+                "t.jsonl:1 id=\" \" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": "a\"b\u00e9"}"#,
+                "t.jsonl:1 id=\"a\\\"bé\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": 7}"#,
+                "t.jsonl:1 id=\"7\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": 0}"#,
+                "t.jsonl:1 id=\"0\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": -0}"#,
+                "t.jsonl:1 id=\"-0.0\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": -3}"#,
+                "t.jsonl:1 id=\"-3\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": 1.0}"#,
+                "t.jsonl:1 id=\"1.0\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": 1.5}"#,
+                "t.jsonl:1 id=\"1.5\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": -0.0}"#,
+                "t.jsonl:1 id=\"-0.0\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": 0.1}"#,
+                "t.jsonl:1 id=\"0.1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": 1e5}"#,
+                "t.jsonl:1 id=\"100000.0\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": 1E5}"#,
+                "t.jsonl:1 id=\"100000.0\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": 1e-7}"#,
+                "t.jsonl:1 id=\"1e-7\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": 1.5e300}"#,
+                "t.jsonl:1 id=\"1.5e+300\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": 2.5E+10}"#,
+                "t.jsonl:1 id=\"25000000000.0\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": 18446744073709551615}"#,
+                "t.jsonl:1 id=\"18446744073709551615\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": 18446744073709551616}"#,
+                "t.jsonl:1 id=\"1.8446744073709552e+19\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": -9223372036854775808}"#,
+                "t.jsonl:1 id=\"-9223372036854775808\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": -9223372036854775809}"#,
+                "t.jsonl:1 id=\"-9.223372036854776e+18\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": 123456789012345678901234567890}"#,
+                "t.jsonl:1 id=\"1.2345678901234568e+29\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": 1e400}"#,
+                "t.jsonl:1: bad JSON Lines record: number out of range (column 25)",
+            ),
+            (
+                r#"{"text": "a", "id": true}"#,
+                "t.jsonl:1: bad JSON Lines record: \"id\" must be a string or a number, not true",
+            ),
+            (
+                r#"{"text": "a", "id": false}"#,
+                "t.jsonl:1: bad JSON Lines record: \"id\" must be a string or a number, not false",
+            ),
+            (
+                r#"{"text": "a", "id": []}"#,
+                "t.jsonl:1: bad JSON Lines record: \"id\" must be a string or a number, not []",
+            ),
+            (
+                r#"{"text": "a", "id": [1, "a", 1.0]}"#,
+                "t.jsonl:1: bad JSON Lines record: \"id\" must be a string or a number, not [1,\"a\",1.0]",
+            ),
+            (
+                r#"{"text": "a", "id": {}}"#,
+                "t.jsonl:1: bad JSON Lines record: \"id\" must be a string or a number, not {}",
+            ),
+            (
+                r#"{"text": "a", "id": {"b": 1, "a": [true, null]}}"#,
+                "t.jsonl:1: bad JSON Lines record: \"id\" must be a string or a number, not {\"a\":[true,null],\"b\":1}",
+            ),
+            (
+                r#"{"text": "a", "id": {"a": 1, "a": 2}}"#,
+                "t.jsonl:1: bad JSON Lines record: \"id\" must be a string or a number, not {\"a\":2}",
+            ),
+            (
+                r#"{"text": "a", "id": {"q": "x\"\u0001\u00e9/"}}"#,
+                "t.jsonl:1: bad JSON Lines record: \"id\" must be a string or a number, not {\"q\":\"x\\\"\\u0001é/\"}",
+            ),
+            (
+                r#"{"text": "a", "id": null}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn jsonl_duplicate_keys_keep_the_last() {
+        check_lines(&[
+            (
+                r#"{"text": 1, "text": "ok"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"ok\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "ok", "text": 1}"#,
+                "t.jsonl:1: bad JSON Lines record: \"text\" must be a string, not a number",
+            ),
+            (
+                r#"{"text": "a", "text": null}"#,
+                "t.jsonl:1: bad JSON Lines record: missing \"text\"",
+            ),
+            (
+                r#"{"text": null, "text": "b"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"b\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "text": "b"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"b\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": true, "id": "x"}"#,
+                "t.jsonl:1 id=\"x\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": "x", "id": true}"#,
+                "t.jsonl:1: bad JSON Lines record: \"id\" must be a string or a number, not true",
+            ),
+            (
+                r#"{"text": "a", "id": "", "id": "x"}"#,
+                "t.jsonl:1 id=\"x\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": "x", "id": ""}"#,
+                "t.jsonl:1: bad JSON Lines record: \"id\" is empty",
+            ),
+            (
+                r#"{"text": "a", "id": "x", "id": null}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "id": "x", "id": 2}"#,
+                "t.jsonl:1 id=\"2\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "date": 1, "date": "2020-01-01"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=Some(\"2020-01-01\") title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "date": "2020-01-01", "date": 1}"#,
+                "t.jsonl:1: bad JSON Lines record: \"date\" must be a string, not a number",
+            ),
+            (
+                r#"{"text": "a", "date": "2020-01-01", "date": null}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "title": "x", "title": []}"#,
+                "t.jsonl:1: bad JSON Lines record: \"title\" must be a string, not an array",
+            ),
+            (
+                r#"{"text": "a", "url": {}, "url": "u"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=Some(\"u\")",
+            ),
+            (
+                r#"{"te\u0078t": "escaped key"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"escaped key\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": 1, "te\u0078t": "b"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"b\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "\u0069d": "k"}"#,
+                "t.jsonl:1 id=\"k\" text=\"a\" date=None title=None url=None",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn jsonl_unknown_fields_are_skipped_but_checked() {
+        check_lines(&[
+            (
+                r#"{"text": "a", "meta": {"x": [1, {"y": null}], "z": "w"}, "tags": ["a", "b"], "n": -1.5e3, "b": false}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"meta": {"text": "inner"}}"#,
+                "t.jsonl:1: bad JSON Lines record: missing \"text\"",
+            ),
+            (
+                r#"{"Text": "a"}"#,
+                "t.jsonl:1: bad JSON Lines record: missing \"text\"",
+            ),
+            (
+                r#"{"text": "a", "n": 1e400}"#,
+                "t.jsonl:1: bad JSON Lines record: number out of range (column 24)",
+            ),
+            (
+                r#"{"text": "a", "n": -1e400}"#,
+                "t.jsonl:1: bad JSON Lines record: number out of range (column 25)",
+            ),
+            (
+                r#"{"text": "a", "n": 123456789012345678901234567890}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "s": "\ud800"}"#,
+                "t.jsonl:1: bad JSON Lines record: unexpected end of hex escape (column 27)",
+            ),
+            (
+                r#"{"text": "a", "s": "\udc00"}"#,
+                "t.jsonl:1: bad JSON Lines record: lone leading surrogate in hex escape (column 26)",
+            ),
+            (
+                r#"{"text": "a", "s": ["\ud83d\ude00", "\ud800x"]}"#,
+                "t.jsonl:1: bad JSON Lines record: unexpected end of hex escape (column 44)",
+            ),
+            (
+                r#"{"text": "a", "s": {"\ud800": 1}}"#,
+                "t.jsonl:1: bad JSON Lines record: unexpected end of hex escape (column 28)",
+            ),
+            (
+                r#"{"text": "a", "\ud800": 1}"#,
+                "t.jsonl:1: bad JSON Lines record: unexpected end of hex escape (column 22)",
+            ),
+            (
+                r#"{"text": "a", "x": [1, 2,]}"#,
+                "t.jsonl:1: bad JSON Lines record: trailing comma (column 26)",
+            ),
+            (
+                r#"{"text": "a", "x": {"k": 1,}}"#,
+                "t.jsonl:1: bad JSON Lines record: trailing comma (column 28)",
+            ),
+            (
+                r#"{"text": "a", "x": {1: 2}}"#,
+                "t.jsonl:1: bad JSON Lines record: key must be a string (column 21)",
+            ),
+            (
+                r#"{"text": "a", "x": {"k" 2}}"#,
+                "t.jsonl:1: bad JSON Lines record: expected `:` (column 25)",
+            ),
+            (
+                r#"{"text": "a", "x": 01}"#,
+                "t.jsonl:1: bad JSON Lines record: invalid number (column 21)",
+            ),
+            (
+                r#"{"text": "a", "x": 1.}"#,
+                "t.jsonl:1: bad JSON Lines record: invalid number (column 22)",
+            ),
+            (
+                r#"{"text": "a", "x": 1e}"#,
+                "t.jsonl:1: bad JSON Lines record: invalid number (column 22)",
+            ),
+            (
+                r#"{"text": "a", "x": -}"#,
+                "t.jsonl:1: bad JSON Lines record: invalid number (column 21)",
+            ),
+            (
+                r#"{"text": "a", "x": NaN}"#,
+                "t.jsonl:1: bad JSON Lines record: expected value (column 20)",
+            ),
+            (
+                r#"{"text": "a", "x": "\q"}"#,
+                "t.jsonl:1: bad JSON Lines record: invalid escape (column 22)",
+            ),
+            (
+                "{\"text\": \"a\", \"x\": \"tab\there\"}",
+                "t.jsonl:1: bad JSON Lines record: control character (\\u0000-\\u001F) found while parsing a string (column 24)",
+            ),
+            (
+                r#"{"text": 1, "x": "\ud800"}"#,
+                "t.jsonl:1: bad JSON Lines record: unexpected end of hex escape (column 25)",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn jsonl_nesting_limit_applies_to_every_field() {
+        let nested = |field: &str, depth: usize| {
+            format!(
+                r#"{{"text": "a", "{field}": {}{}}}"#,
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )
+        };
+        let got: Vec<String> = [
+            nested("x", 126),
+            nested("x", 127),
+            nested("x", 300),
+            nested("text", 126),
+            nested("text", 127),
+            nested("id", 126),
+            nested("id", 127),
+        ]
+        .iter()
+        .map(|line| read_jsonl(line, false).join("\n"))
+        .collect();
+        assert_eq!(
+            got,
+            [
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+                "t.jsonl:1: bad JSON Lines record: recursion limit exceeded (column 146)",
+                "t.jsonl:1: bad JSON Lines record: recursion limit exceeded (column 146)",
+                "t.jsonl:1: bad JSON Lines record: \"text\" must be a string, not an array",
+                "t.jsonl:1: bad JSON Lines record: recursion limit exceeded (column 149)",
+                "t.jsonl:1: bad JSON Lines record: \"id\" must be a string or a number, not [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+                "t.jsonl:1: bad JSON Lines record: recursion limit exceeded (column 147)"
+            ]
+        );
+    }
+
+    #[test]
+    fn jsonl_string_escapes() {
+        check_lines(&[
+            (
+                r#"{"text": "a\nb\t\"\\\/\b\f\r"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\\nb\\t\\\"\\\\/\\u{8}\\u{c}\\r\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "\u00e9\u4E2D"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"é中\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "\ud83d\ude00"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"😀\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "\uD83D\uDE00"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"😀\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "\ud800"}"#,
+                "t.jsonl:1: bad JSON Lines record: unexpected end of hex escape (column 17)",
+            ),
+            (
+                r#"{"text": "\udc00"}"#,
+                "t.jsonl:1: bad JSON Lines record: lone leading surrogate in hex escape (column 16)",
+            ),
+            (
+                r#"{"text": "\ud800\u0041"}"#,
+                "t.jsonl:1: bad JSON Lines record: lone leading surrogate in hex escape (column 22)",
+            ),
+            (
+                r#"{"text": "\ud800x"}"#,
+                "t.jsonl:1: bad JSON Lines record: unexpected end of hex escape (column 17)",
+            ),
+            (
+                r#"{"text": "\ud800\ud800"}"#,
+                "t.jsonl:1: bad JSON Lines record: lone leading surrogate in hex escape (column 22)",
+            ),
+            (
+                r#"{"text": "\ude00\ud83d"}"#,
+                "t.jsonl:1: bad JSON Lines record: lone leading surrogate in hex escape (column 16)",
+            ),
+            (
+                r#"{"text": "\u12"}"#,
+                "t.jsonl:1: bad JSON Lines record: invalid escape (column 16)",
+            ),
+            (
+                r#"{"text": "\u12G4"}"#,
+                "t.jsonl:1: bad JSON Lines record: invalid escape (column 16)",
+            ),
+            (
+                r#"{"text": "\x"}"#,
+                "t.jsonl:1: bad JSON Lines record: invalid escape (column 12)",
+            ),
+            (
+                r#"{"text": "\u0000"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"\\0\" date=None title=None url=None",
+            ),
+            (
+                "{\"text\": \"a\tb\"}",
+                "t.jsonl:1: bad JSON Lines record: control character (\\u0000-\\u001F) found while parsing a string (column 12)",
+            ),
+            (
+                "{\"text\": \"a\u{7f}b\"}",
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\\u{7f}b\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "é 中 😀"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"é 中 😀\" date=None title=None url=None",
+            ),
+            (
+                "{\"text\": \"\u{feff}a\"}",
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"\\u{feff}a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"id": "\ud800", "text": "a"}"#,
+                "t.jsonl:1: bad JSON Lines record: unexpected end of hex escape (column 15)",
+            ),
+            (
+                r#"{"id": "\ud83d\ude00", "text": "a"}"#,
+                "t.jsonl:1 id=\"😀\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a", "title": "\ud83d\ude00", "url": "\/x"}"#,
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=Some(\"😀\") url=Some(\"/x\")",
+            ),
+            (
+                r#"{"text": 1, "title": "\ud800"}"#,
+                "t.jsonl:1: bad JSON Lines record: unexpected end of hex escape (column 29)",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn jsonl_bom_whitespace_and_trailing_garbage() {
+        check_lines(&[
+            (
+                "\u{feff}{\"text\": \"a\"}",
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                "\u{feff}\u{feff}{\"text\": \"a\"}",
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                " \u{feff}{\"text\": \"a\"}",
+                "t.jsonl:1: bad JSON Lines record: expected value (column 1)",
+            ),
+            (
+                "\u{feff} {\"text\": \"a\"}",
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                "{\"text\": \"a\"}\u{feff}",
+                "t.jsonl:1: bad JSON Lines record: trailing characters (column 14)",
+            ),
+            ("\u{feff}", ""),
+            (
+                "  {\"text\": \"a\"}  \r\n",
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                "\t{ \"text\" :\t\"a\" }",
+                "t.jsonl:1 id=\"t.jsonl:1\" text=\"a\" date=None title=None url=None",
+            ),
+            (
+                r#"{"text": "a"} x"#,
+                "t.jsonl:1: bad JSON Lines record: trailing characters (column 15)",
+            ),
+            (
+                r#"{"text": "a"}{"text": "b"}"#,
+                "t.jsonl:1: bad JSON Lines record: trailing characters (column 14)",
+            ),
+            (
+                r#"{"text": "a"},"#,
+                "t.jsonl:1: bad JSON Lines record: trailing characters (column 14)",
+            ),
+            (
+                r#"{"text": "a"}}"#,
+                "t.jsonl:1: bad JSON Lines record: trailing characters (column 14)",
+            ),
+            (
+                r#"{"text": 1} x"#,
+                "t.jsonl:1: bad JSON Lines record: trailing characters (column 13)",
+            ),
+            (
+                r#"{"id": "", "text": "a"} x"#,
+                "t.jsonl:1: bad JSON Lines record: trailing characters (column 25)",
+            ),
+            (
+                r#"[1] x"#,
+                "t.jsonl:1: bad JSON Lines record: trailing characters (column 5)",
+            ),
+            (
+                r#""s" x"#,
+                "t.jsonl:1: bad JSON Lines record: trailing characters (column 5)",
+            ),
+            (
+                r#"1 2"#,
+                "t.jsonl:1: bad JSON Lines record: trailing characters (column 3)",
+            ),
+            (
+                "\u{feff}  {\"text\": \"a\"} x",
+                "t.jsonl:1: bad JSON Lines record: trailing characters (column 15)",
+            ),
+            (
+                r#"{"text": "a"} // c"#,
+                "t.jsonl:1: bad JSON Lines record: trailing characters (column 15)",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn jsonl_truncated_lines_and_syntax_errors() {
+        check_lines(&[
+            (
+                r#"{"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing an object (column 1)",
+            ),
+            (
+                r#"{""#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a string (column 2)",
+            ),
+            (
+                r#"{"text"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a string (column 6)",
+            ),
+            (
+                r#"{"text""#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing an object (column 7)",
+            ),
+            (
+                r#"{"text":"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a value (column 8)",
+            ),
+            (
+                r#"{"text": "abc"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a string (column 13)",
+            ),
+            (
+                r#"{"text": "a","#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a value (column 13)",
+            ),
+            (
+                r#"{"text": "a""#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing an object (column 12)",
+            ),
+            (
+                r#"{"text": 1,"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a value (column 11)",
+            ),
+            (
+                r#"{"text": 1"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing an object (column 10)",
+            ),
+            (
+                r#"{"text": "a", "id": tr"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a value (column 22)",
+            ),
+            (
+                r#"{"text": "a", "id": 12"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing an object (column 22)",
+            ),
+            (
+                r#"{"text": "a", "id": [1"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a list (column 22)",
+            ),
+            (
+                r#"{"text": "a", "x": [1, {"y": "#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a value (column 28)",
+            ),
+            (
+                r#"{"text": "a\"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a string (column 12)",
+            ),
+            (
+                r#"{"text": "\u00"#,
+                "t.jsonl:1: bad JSON Lines record: EOF while parsing a string (column 14)",
+            ),
+            (
+                r#"{text: "a"}"#,
+                "t.jsonl:1: bad JSON Lines record: key must be a string (column 2)",
+            ),
+            (
+                r#"{"text": 'a'}"#,
+                "t.jsonl:1: bad JSON Lines record: expected value (column 10)",
+            ),
+            (
+                r#"{"text": "a",}"#,
+                "t.jsonl:1: bad JSON Lines record: trailing comma (column 14)",
+            ),
+            (
+                r#"{"text": "a" "id": "b"}"#,
+                "t.jsonl:1: bad JSON Lines record: expected `,` or `}` (column 14)",
+            ),
+            (
+                r#"{"text" "a"}"#,
+                "t.jsonl:1: bad JSON Lines record: expected `:` (column 9)",
+            ),
+            (
+                r#"{"text": "a"]"#,
+                "t.jsonl:1: bad JSON Lines record: expected `,` or `}` (column 13)",
+            ),
+            (
+                r#"{"text": "a", "x": [1}"#,
+                "t.jsonl:1: bad JSON Lines record: expected `,` or `]` (column 22)",
+            ),
+            (
+                r#"{,}"#,
+                "t.jsonl:1: bad JSON Lines record: key must be a string (column 2)",
+            ),
+            (
+                r#"{"text": TRUE}"#,
+                "t.jsonl:1: bad JSON Lines record: expected value (column 10)",
+            ),
+            (
+                r#"{"text": nul}"#,
+                "t.jsonl:1: bad JSON Lines record: expected ident (column 13)",
+            ),
+            (
+                r#"{"text": +1}"#,
+                "t.jsonl:1: bad JSON Lines record: expected value (column 10)",
+            ),
+            (
+                r#"{"text": .5}"#,
+                "t.jsonl:1: bad JSON Lines record: expected value (column 10)",
+            ),
+            (
+                r#"{"text": "a", "id": 1.}"#,
+                "t.jsonl:1: bad JSON Lines record: invalid number (column 23)",
+            ),
+            (
+                r#"{"text": "a", "id": 01}"#,
+                "t.jsonl:1: bad JSON Lines record: invalid number (column 22)",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn jsonl_lines_and_skip_bad() {
+        let input = concat!(
+            "{\"id\": \"a\", \"text\": \"one\"}\n",
+            "\n",
+            "   \n",
+            "[1]\n",
+            "{\"text\": \"two\", \"id\": \"\"}\n",
+            "{\"text\": 3}\n",
+            "{\"text\": \"four\", \"id\": {\"k\": [1]}}\n",
+            "{\"text\": \"five\", \"date\": \"soon\"}\n",
+            "{\"text\": \"six\", \"id\": 6}\n",
+            "{broken\n",
+            "{\"text\": \"eight\", \"x\": \"\\ud800\"}\n",
+            "{\"text\": \"nine\"}\r\n",
+            "{\"text\": \"ten\"}",
+        );
+        assert_eq!(
+            read_jsonl(input, false),
+            [
+                "t.jsonl:1 id=\"a\" text=\"one\" date=None title=None url=None",
+                "t.jsonl:4: bad JSON Lines record: expected an object with \"text\", found an array",
+                "t.jsonl:5: bad JSON Lines record: \"id\" is empty",
+                "t.jsonl:6: bad JSON Lines record: \"text\" must be a string, not a number",
+                "t.jsonl:7: bad JSON Lines record: \"id\" must be a string or a number, not {\"k\":[1]}",
+                "t.jsonl:8 id=\"t.jsonl:8\" text=\"five\" date=None title=None url=None",
+                "t.jsonl:9 id=\"6\" text=\"six\" date=None title=None url=None",
+                "t.jsonl:10: bad JSON Lines record: key must be a string (column 2)",
+                "t.jsonl:11: bad JSON Lines record: unexpected end of hex escape (column 31)",
+                "t.jsonl:12 id=\"t.jsonl:12\" text=\"nine\" date=None title=None url=None",
+                "t.jsonl:13 id=\"t.jsonl:13\" text=\"ten\" date=None title=None url=None",
+                "warning: t.jsonl:8: bad date \"soon\" ignored: expected YYYY-MM-DD"
+            ]
+        );
+        assert_eq!(
+            read_jsonl(input, true),
+            [
+                "t.jsonl:1 id=\"a\" text=\"one\" date=None title=None url=None",
+                "t.jsonl:8 id=\"t.jsonl:8\" text=\"five\" date=None title=None url=None",
+                "t.jsonl:9 id=\"6\" text=\"six\" date=None title=None url=None",
+                "t.jsonl:12 id=\"t.jsonl:12\" text=\"nine\" date=None title=None url=None",
+                "t.jsonl:13 id=\"t.jsonl:13\" text=\"ten\" date=None title=None url=None",
+                "warning: t.jsonl:4: skipped: bad JSON Lines record: expected an object with \"text\", found an array",
+                "warning: t.jsonl:5: skipped: bad JSON Lines record: \"id\" is empty",
+                "warning: t.jsonl:6: skipped: bad JSON Lines record: \"text\" must be a string, not a number",
+                "warning: t.jsonl:7: skipped: bad JSON Lines record: \"id\" must be a string or a number, not {\"k\":[1]}",
+                "warning: t.jsonl:8: bad date \"soon\" ignored: expected YYYY-MM-DD",
+                "warning: t.jsonl:10: skipped: bad JSON Lines record: key must be a string (column 2)",
+                "warning: t.jsonl:11: skipped: bad JSON Lines record: unexpected end of hex escape (column 31)",
+                "skipped: 6"
+            ]
+        );
+    }
 }
