@@ -838,12 +838,20 @@ impl Record {
 }
 
 /// A JSON error without serde's "at line 1 column N", which would contradict the line of
-/// the file that the location names; the column stays.
-fn json_message(e: &serde_json::Error) -> String {
+/// the file that the location names. The column stays, counted in characters from the start
+/// of the file's line: `skipped` is what was trimmed before the JSON (blanks and a BOM,
+/// which is not counted), `json` what serde read.
+fn json_message(e: &serde_json::Error, skipped: &str, json: &str) -> String {
     let message = e.to_string();
     let position = format!(" at line {} column {}", e.line(), e.column());
     match message.strip_suffix(&position) {
-        Some(m) => format!("{m} (column {})", e.column()),
+        Some(m) => {
+            // serde counts bytes from 1; the error may sit just past the end.
+            let upto = e.column().saturating_sub(1).min(json.len());
+            let before = json.get(..upto).map_or(upto, |t| t.chars().count())
+                + skipped.chars().filter(|&c| c != '\u{feff}').count();
+            format!("{m} (column {})", before + 1)
+        }
         None => message,
     }
 }
@@ -880,13 +888,14 @@ fn next_jsonl(
             Ok(l) => l,
             Err(e) => return Some(Err(e)),
         };
-        let trimmed = line.trim_start_matches('\u{feff}').trim();
+        let open = line.trim_start_matches('\u{feff}').trim_start();
+        let (skipped, trimmed) = (&line[..line.len() - open.len()], open.trim_end());
         if trimmed.is_empty() {
             continue;
         }
         // Parsed as a value first: serde would read a JSON array as a record by position.
         let rec = serde_json::from_str::<serde_json::Value>(trimmed)
-            .map_err(|e| json_message(&e))
+            .map_err(|e| json_message(&e, skipped, trimmed))
             .and_then(Record::from_json);
         let rec: Record = match rec {
             Ok(r) => r,
@@ -1882,7 +1891,7 @@ mod tests {
             ),
             (
                 " \u{feff}{\"text\": \"a\"}",
-                "t.jsonl:1: bad JSON Lines record: expected value (column 1)",
+                "t.jsonl:1: bad JSON Lines record: expected value (column 2)",
             ),
             (
                 "\u{feff} {\"text\": \"a\"}",
@@ -1939,7 +1948,12 @@ mod tests {
             ),
             (
                 "\u{feff}  {\"text\": \"a\"} x",
-                "t.jsonl:1: bad JSON Lines record: trailing characters (column 15)",
+                "t.jsonl:1: bad JSON Lines record: trailing characters (column 17)",
+            ),
+            // Columns count characters of the file's line, not bytes of the trimmed text.
+            (
+                "\t{\"text\": \"\u{e9}\u{1f600}\", x}",
+                "t.jsonl:1: bad JSON Lines record: key must be a string (column 17)",
             ),
             (
                 r#"{"text": "a"} // c"#,
