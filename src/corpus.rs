@@ -847,9 +847,12 @@ fn json_message(e: &serde_json::Error, skipped: &str, json: &str) -> String {
     match message.strip_suffix(&position) {
         Some(m) => {
             // serde counts bytes from 1; the error may sit just past the end.
-            let upto = e.column().saturating_sub(1).min(json.len());
-            let before = json.get(..upto).map_or(upto, |t| t.chars().count())
-                + skipped.chars().filter(|&c| c != '\u{feff}').count();
+            let mut upto = e.column().saturating_sub(1).min(json.len());
+            while !json.is_char_boundary(upto) {
+                upto -= 1;
+            }
+            let before =
+                json[..upto].chars().count() + skipped.chars().filter(|&c| c != '\u{feff}').count();
             format!("{m} (column {})", before + 1)
         }
         None => message,
