@@ -134,7 +134,8 @@ struct ReadArgs {
     /// Articles: .txt/.md files, directories (read recursively), .jsonl files, or - for stdin.
     #[arg(value_name = "INPUT")]
     inputs: Vec<String>,
-    /// Fail on text that is not valid UTF-8 (default: replace bad bytes with U+FFFD and warn).
+    /// Fail on text that does not decode (UTF-8, or UTF-16 after its byte-order mark); by
+    /// default bad bytes are replaced with U+FFFD with a warning.
     #[arg(long)]
     strict_utf8: bool,
     /// Skip malformed JSON Lines records (counted and reported) instead of failing.

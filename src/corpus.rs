@@ -17,12 +17,14 @@
 //! - A file reached twice (named twice, spelled two ways, inside a directory also given, or
 //!   through a symbolic link) is read once, with a warning. Documents come out in input
 //!   order: inputs as given, a directory's files in sorted order.
+//! - A text file (or stdin text) that opens with a UTF-16 byte-order mark (as Windows tools
+//!   save "Unicode" text) is decoded from UTF-16, little- or big-endian by the mark.
 //! - A text file (or stdin) holding binary data, a NUL byte and bytes that are not UTF-8 in
 //!   its first 8 KiB, is skipped with a warning.
 //!
-//! Text that is not valid UTF-8 is decoded with U+FFFD in place of each invalid sequence and a
-//! warning names the file and the line of the first bad byte; with `strict_utf8` it is an
-//! error instead. Offsets in mentions refer to the decoded text.
+//! Text that is not valid UTF-8 (or UTF-16 after its mark) is decoded with U+FFFD in place of
+//! each invalid sequence and a warning names the file and the line of the first bad byte;
+//! with `strict_utf8` it is an error instead. Offsets in mentions refer to the decoded text.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -501,6 +503,10 @@ impl Reader {
                         Err(e) => return Some(Err(Error::io(path, e))),
                     };
                     let name = path.display().to_string();
+                    let bytes = match from_utf16(&name, bytes, &self.options, &mut self.report) {
+                        Ok(b) => b,
+                        Err(e) => return Some(Err(e)),
+                    };
                     if skip_binary(&name, &bytes, &mut self.report) {
                         continue;
                     }
@@ -536,6 +542,11 @@ impl Reader {
                     if let Err(e) = stdin.read_to_end(&mut bytes) {
                         return Some(Err(Error::io("<stdin>", e)));
                     }
+                    let bytes = match from_utf16("<stdin>", bytes, &self.options, &mut self.report)
+                    {
+                        Ok(b) => b,
+                        Err(e) => return Some(Err(e)),
+                    };
                     if skip_binary("<stdin>", &bytes, &mut self.report) {
                         continue;
                     }
@@ -685,6 +696,49 @@ fn is_binary(bytes: &[u8]) -> bool {
         // A multi-byte character cut at the end of the sample is still text.
         Err(e) => e.error_len().is_some(),
     }
+}
+
+/// Text that opens with a UTF-16 byte-order mark, as UTF-8 (the mark kept, as U+FEFF); other
+/// bytes as they are. Unpaired surrogates and an odd last byte become U+FFFD with a warning
+/// naming the line, or an error with `strict_utf8`.
+fn from_utf16(
+    name: &str,
+    bytes: Vec<u8>,
+    options: &ReadOptions,
+    report: &mut ReadReport,
+) -> Result<Vec<u8>> {
+    let unit: fn([u8; 2]) -> u16 = match bytes.get(..2) {
+        Some([0xff, 0xfe]) => u16::from_le_bytes,
+        Some([0xfe, 0xff]) => u16::from_be_bytes,
+        _ => return Ok(bytes),
+    };
+    let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    let mut text = String::with_capacity(bytes.len());
+    let mut bad_line = None;
+    let mut line = 1u64;
+    for c in char::decode_utf16(units) {
+        let c = c.unwrap_or_else(|_| {
+            bad_line.get_or_insert(line);
+            char::REPLACEMENT_CHARACTER
+        });
+        line += u64::from(c == '\n');
+        text.push(c);
+    }
+    if bytes.len() % 2 == 1 {
+        bad_line.get_or_insert(line);
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    if let Some(bad_line) = bad_line {
+        let at = Location::line(name, bad_line);
+        if options.strict_utf8 {
+            return Err(Error::input(at, "not valid UTF-16"));
+        }
+        report.lossy_documents += 1;
+        report.warnings.push(format!(
+            "{at}: not valid UTF-16; invalid units replaced with U+FFFD"
+        ));
+    }
+    Ok(text.into_bytes())
 }
 
 /// Skips binary data with a warning; returns whether it did.

@@ -417,6 +417,63 @@ fn binary_files_are_skipped_with_a_warning_whatever_their_extension() {
 }
 
 #[test]
+fn utf16_text_with_a_byte_order_mark_is_decoded() {
+    let dir = tmp();
+    let text = "Japan and South Korea met.\nSeoul criticised Tokyo. \u{1f600} Moon Jae-in.\n";
+    let utf16 = |le: bool| {
+        let mut b = if le {
+            vec![0xff, 0xfe]
+        } else {
+            vec![0xfe, 0xff]
+        };
+        for u in text.encode_utf16() {
+            b.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        b
+    };
+    let plain = write(dir.path(), "plain.txt", format!("\u{feff}{text}"));
+    let le = write(dir.path(), "le.txt", utf16(true));
+    let be = write(dir.path(), "be.txt", utf16(false));
+    let (o, want) = tag_jsonl(&[s(&plain), "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(want.len(), 5, "{want:?}");
+    let decoded = format!("\u{feff}{text}");
+    for f in [&le, &be] {
+        let (o, rows) = tag_jsonl(&[s(f), "-q"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(stderr(&o), "");
+        // The same mentions at the same offsets: those of the text decoded, mark included.
+        let strip = |r: &serde_json::Value| (field(r, "entity").to_string(), offsets(r));
+        assert_eq!(
+            rows.iter().map(strip).collect::<Vec<_>>(),
+            want.iter().map(strip).collect::<Vec<_>>()
+        );
+        assert_offsets_slice(&decoded, &rows);
+    }
+    // An unpaired surrogate on line 2: replaced with a warning, or refused with --strict-utf8.
+    let mut bad = utf16(true);
+    let at = 2 + 2 * "Japan and South Korea met.\nSeoul".encode_utf16().count();
+    bad.splice(at..at, [0x00, 0xd8]);
+    let bad = write(dir.path(), "bad.txt", bad);
+    let (o, rows) = tag_jsonl(&[s(&bad), "-q"]);
+    assert!(o.status.success());
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "kgraph: warning: {}:2: not valid UTF-16; invalid units replaced with U+FFFD\n",
+            bad.display()
+        )
+    );
+    assert_eq!(rows.len(), 5);
+    let o = run(&["tag", s(&bad), "--strict-utf8", "-q"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        format!("kgraph: error: {}:2: not valid UTF-16\n", bad.display())
+    );
+}
+
+#[test]
 fn empty_and_whitespace_only_files_are_documents_without_mentions() {
     let dir = tmp();
     let e = write(dir.path(), "empty.txt", "");
