@@ -8,5 +8,13 @@ mod cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // A file size limit (`ulimit -f`) raises SIGXFSZ, whose default action ends the process
+    // before any error path can remove a temporary output file. Ignored, the write fails
+    // with EFBIG and is reported and cleaned up like a full disk.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     std::process::exit(cli::main());
 }

@@ -1294,16 +1294,13 @@ fn a_full_disk_fails_the_run_and_leaves_the_old_outputs_and_no_temporary_file() 
 }
 
 #[test]
-fn a_file_size_limit_kills_the_run_but_the_old_output_survives() {
-    use std::os::unix::process::ExitStatusExt;
+fn a_file_size_limit_is_a_write_error_and_the_old_output_survives() {
     let dir = tmp();
     let g = dir.path().join("seeds.graphml");
     fs::write(&g, "old graphml").unwrap();
-    // `ulimit -f 1`: writing past 1 KiB raises SIGXFSZ, whose default action ends the
-    // process at once. Rust's runtime does not ignore it (it ignores only SIGPIPE), so no
-    // error path runs: the old output is intact, because it is only ever replaced by a
-    // rename, but the temporary file stays behind. Ignoring SIGXFSZ at startup (as CPython
-    // does) would turn this into an EFBIG write error, handled like the full disk above.
+    // `ulimit -f 1`: writing past 1 KiB raises SIGXFSZ, whose default action would end the
+    // process before any error path ran, leaving the temporary file behind. kgraph ignores
+    // the signal, so the write fails with EFBIG and is handled like the full disk above.
     let o = std::process::Command::new("bash")
         .current_dir(repo(""))
         .arg("-c")
@@ -1312,15 +1309,16 @@ fn a_file_size_limit_kills_the_run_but_the_old_output_survives() {
         .args(["build", "seeds", "-q", "-o", s(&g)])
         .output()
         .unwrap();
-    assert_eq!(o.status.signal(), Some(25), "SIGXFSZ: {:?}", o.status);
-    assert_eq!(fs::read_to_string(&g).unwrap(), "old graphml");
-    let left = listing(dir.path());
-    assert_eq!(left.len(), 2, "{left:?}");
-    assert!(
-        left[0].starts_with(".seeds.graphml.kgraph-") && left[0].ends_with(".tmp"),
-        "{left:?}"
+    assert_eq!(o.status.code(), Some(1), "{:?}", o.status);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "kgraph: error: cannot write {}: File too large (os error 27)\n",
+            g.display()
+        )
     );
-    assert_eq!(fs::metadata(dir.path().join(&left[0])).unwrap().len(), 1024);
+    assert_eq!(fs::read_to_string(&g).unwrap(), "old graphml");
+    assert_eq!(listing(dir.path()), ["seeds.graphml"]);
 }
 
 #[test]
