@@ -1208,9 +1208,10 @@ impl RuleSet {
             return;
         }
         // A trigger inside a longer one for the same pair is the same statement
-        // ("terminate" in "threatened to terminate"): the longer trigger wins. A verb followed
-        // by "to" and another trigger for the same pair ("proposed to cut") only gives that
-        // trigger its modality.
+        // ("terminate" in "threatened to terminate"), and so is one that starts inside an
+        // earlier trigger ("withdraw from" after "threatened to withdraw"): the longer, or the
+        // earlier, trigger wins. A verb followed by "to" and another trigger for the same pair
+        // ("proposed to cut") only gives that trigger its modality.
         let same_pair = |a: &Relation, b: &Relation| {
             (a.subject, a.object) == (b.subject, b.object)
                 || (a.subject, a.object) == (b.object, b.subject)
@@ -1222,17 +1223,23 @@ impl RuleSet {
                 same_pair(o, r)
                     && o.trigger != r.trigger
                     && ((o.trigger.start <= r.trigger.start && r.trigger.end <= o.trigger.end)
+                        || (o.trigger.start < r.trigger.start && r.trigger.start < o.trigger.end)
                         || (o.trigger.start > r.trigger.end
                             && text[r.trigger.end..o.trigger.start]
                                 .trim()
                                 .eq_ignore_ascii_case("to")))
             })
         }));
-        let mut k = 0;
-        out.retain(|_| {
-            k += 1;
-            k <= start_len || keep[k - 1 - start_len]
-        });
+        // Only this sentence's relations are compacted: a retain over `out` would read the
+        // whole document's for every sentence.
+        let mut kept = start_len;
+        for r in start_len..out.len() {
+            if keep[r - start_len] {
+                out.swap(kept, r);
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
         // One statement per (subject, object, relation) in a sentence: the first trigger wins.
         let mut k = start_len;
         while k < out.len() {
@@ -2715,6 +2722,29 @@ impl<'a> Sentence<'a> {
                 subjects = group;
             }
         }
+        // What someone is urged to do ("urged Tokyo and Seoul to hold talks") is not stated.
+        if by.is_none() && rule.voice != Voice::Passive {
+            if let Some(first) = subjects
+                .iter()
+                .map(|&k| self.ext_start[k])
+                .filter(|&s| s < t.start)
+                .min()
+            {
+                let urged = (first.saturating_sub(2)..first).any(|i| {
+                    self.owner[i].is_none()
+                        && (URGING.contains(&self.word(i))
+                            || (matches!(self.word(i), "on" | "upon")
+                                && i > 0
+                                && matches!(
+                                    self.word(i - 1),
+                                    "call" | "calls" | "called" | "calling"
+                                )))
+                });
+                if urged {
+                    return None;
+                }
+            }
+        }
         // A question ("whether Seoul will scrap GSOMIA") states nothing.
         let lead = subjects
             .iter()
@@ -2941,6 +2971,34 @@ const NEGATORS: &[&str] = &[
     "shouldn't",
     "neither",
     "nor",
+];
+
+/// Verbs whose object is asked to act: what it is asked to do is not stated.
+const URGING: &[&str] = &[
+    "urge",
+    "urges",
+    "urged",
+    "urging",
+    "press",
+    "presses",
+    "pressed",
+    "pressing",
+    "pressure",
+    "pressures",
+    "pressured",
+    "pressuring",
+    "push",
+    "pushes",
+    "pushed",
+    "pushing",
+    "encourage",
+    "encourages",
+    "encouraged",
+    "encouraging",
+    "ask",
+    "asks",
+    "asked",
+    "asking",
 ];
 
 /// Forms of "be" and "get" before a passive participle.

@@ -1024,3 +1024,27 @@ fn a_country_before_a_counterpart_modifies_the_person() {
         [triple("abe", "meets", "moon")]
     );
 }
+
+#[test]
+fn a_trigger_starting_inside_an_earlier_one_is_the_same_statement() {
+    // "withdraw from" starts inside "threatened to withdraw": one statement, the threat.
+    assert_eq!(
+        extract("South Korea threatened to withdraw from GSOMIA."),
+        [row(
+            "kr",
+            "threatens_to_withdraw_from",
+            "gsomia",
+            false,
+            "threatened",
+            false
+        )]
+    );
+}
+
+#[test]
+fn what_a_party_is_urged_to_do_is_not_stated() {
+    assert_eq!(
+        extract("Washington urged Tokyo to hold talks with Seoul."),
+        [row("us", "pressures", "jp", false, "asserted", false)]
+    );
+}
