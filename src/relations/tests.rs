@@ -1047,4 +1047,8 @@ fn what_a_party_is_urged_to_do_is_not_stated() {
         extract("Washington urged Tokyo to hold talks with Seoul."),
         [row("us", "pressures", "jp", false, "asserted", false)]
     );
+    assert_eq!(
+        extract("Japan called on South Korea to abide by GSOMIA."),
+        [row("jp", "pressures", "kr", false, "asserted", false)]
+    );
 }
