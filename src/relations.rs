@@ -2290,6 +2290,43 @@ impl<'a> Sentence<'a> {
         None
     }
 
+    /// The subject of an active trigger given the nearest mention `s` before it, read across
+    /// the words between them: the main clause's subject when a complement clause's pronoun
+    /// stands for it ("South Korea notified Japan that it would end the pact" is South Korea),
+    /// none when a subordinate clause starts between them ("Support for Moon fell as the
+    /// dispute with Japan dragged on").
+    fn clause_subject(&self, s: usize, types: &[String], t: &Range<usize>) -> Option<usize> {
+        let between = self.mention_words[s].end..t.start;
+        for i in between.clone() {
+            if self.owner[i].is_some() {
+                continue;
+            }
+            let w = self.word(i);
+            let next = if i + 1 < self.words.len() {
+                self.word(i + 1)
+            } else {
+                ""
+            };
+            if matches!(w, "while" | "whereas" | "although" | "though" | "because")
+                || (w == "as" && matches!(next, "the" | "its" | "their"))
+            {
+                return None;
+            }
+            if matches!(w, "it" | "he" | "she") && i > 0 && self.word(i - 1) == "that" {
+                let person = w != "it";
+                let main = (0..self.ms.len())
+                    .filter(|&k| {
+                        self.mention_words[k].end < i
+                            && self.usable(k, types, t)
+                            && (self.kind(k) == "person") == person
+                    })
+                    .min_by_key(|&k| self.mention_words[k].start);
+                return Some(main.unwrap_or(s));
+            }
+        }
+        Some(s)
+    }
+
     /// The agent of a passive: the nearest allowed mention after word `after` (the one after
     /// "by"), within `max` words, even inside the trigger ("accused by Japan of").
     fn agent(&self, types: &[String], after: usize, max: usize) -> Option<usize> {
@@ -2654,7 +2691,10 @@ impl<'a> Sentence<'a> {
                             .or_else(|| self.left(&rule.object_types, t.start, max, t)),
                     )
                 };
-                let s = s?;
+                let mut s = s?;
+                if by.is_none() && rule.voice == Voice::Active {
+                    s = self.clause_subject(s, &rule.subject_types, t)?;
+                }
                 first_subject = Some(s);
                 match o {
                     Some(o) => objects = self.coordinated(o, &rule.object_types, t),

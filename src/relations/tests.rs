@@ -1052,3 +1052,24 @@ fn what_a_party_is_urged_to_do_is_not_stated() {
         [row("jp", "pressures", "kr", false, "asserted", false)]
     );
 }
+
+#[test]
+fn a_subject_is_read_across_its_clause() {
+    // "it" after "that" stands for the main clause's subject, not the nearest country.
+    assert_eq!(
+        extract("South Korea notified Japan that it would end GSOMIA."),
+        [row(
+            "kr",
+            "withdraws_from",
+            "gsomia",
+            false,
+            "planned",
+            false
+        )]
+    );
+    // A subordinate clause between them: the mention before it is not the subject.
+    assert_eq!(
+        extract("Support for Moon Jae-in fell as the dispute with Japan dragged on."),
+        []
+    );
+}
