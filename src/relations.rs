@@ -499,6 +499,10 @@ pub fn inflections(word: &str) -> Vec<String> {
     } else if last == b'y' && !vowel(before_last) {
         out.push(format!("{}ied", &w[..w.len() - 1]));
         out.push(format!("{w}ing"));
+    } else if doubles_final_consonant(bytes) {
+        // One syllable ending in one vowel and one consonant: slam, slammed, slamming.
+        out.push(format!("{w}{}ed", last as char));
+        out.push(format!("{w}{}ing", last as char));
     } else {
         out.push(format!("{w}ed"));
         out.push(format!("{w}ing"));
@@ -506,6 +510,25 @@ pub fn inflections(word: &str) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// Whether a verb doubles its last letter before -ed and -ing: one syllable, ending in a
+/// consonant (not w, x or y) after a single vowel ("slam", "snub", "spar"; not "feud",
+/// "push", "row"). Longer verbs that double by their stress ("commit") are listed as
+/// irregular.
+fn doubles_final_consonant(w: &[u8]) -> bool {
+    let vowel = |b: u8| b"aeiou".contains(&b);
+    let n = w.len();
+    if n < 3 || !w.iter().all(u8::is_ascii_lowercase) {
+        return false;
+    }
+    let (a, b, c) = (w[n - 3], w[n - 2], w[n - 1]);
+    let syllables = w
+        .iter()
+        .enumerate()
+        .filter(|&(i, &x)| vowel(x) && (i == 0 || !vowel(w[i - 1])))
+        .count();
+    syllables == 1 && !vowel(a) && vowel(b) && !vowel(c) && !b"wxy".contains(&c)
 }
 
 /// Parses the alternatives of one word token ("impose~|slap~") into lower-case forms.
@@ -1185,9 +1208,10 @@ impl RuleSet {
             return;
         }
         // A trigger inside a longer one for the same pair is the same statement
-        // ("terminate" in "threatened to terminate"): the longer trigger wins. A verb followed
-        // by "to" and another trigger for the same pair ("proposed to cut") only gives that
-        // trigger its modality.
+        // ("terminate" in "threatened to terminate"), and so is one that starts inside an
+        // earlier trigger ("withdraw from" after "threatened to withdraw"): the longer, or the
+        // earlier, trigger wins. A verb followed by "to" and another trigger for the same pair
+        // ("proposed to cut") only gives that trigger its modality.
         let same_pair = |a: &Relation, b: &Relation| {
             (a.subject, a.object) == (b.subject, b.object)
                 || (a.subject, a.object) == (b.object, b.subject)
@@ -1199,17 +1223,23 @@ impl RuleSet {
                 same_pair(o, r)
                     && o.trigger != r.trigger
                     && ((o.trigger.start <= r.trigger.start && r.trigger.end <= o.trigger.end)
+                        || (o.trigger.start < r.trigger.start && r.trigger.start < o.trigger.end)
                         || (o.trigger.start > r.trigger.end
                             && text[r.trigger.end..o.trigger.start]
                                 .trim()
                                 .eq_ignore_ascii_case("to")))
             })
         }));
-        let mut k = 0;
-        out.retain(|_| {
-            k += 1;
-            k <= start_len || keep[k - 1 - start_len]
-        });
+        // Only this sentence's relations are compacted: a retain over `out` would read the
+        // whole document's for every sentence.
+        let mut kept = start_len;
+        for r in start_len..out.len() {
+            if keep[r - start_len] {
+                out.swap(kept, r);
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
         // One statement per (subject, object, relation) in a sentence: the first trigger wins.
         let mut k = start_len;
         while k < out.len() {
@@ -1886,6 +1916,18 @@ const COMMON_TITLES: &[&str] = &[
     "Ambassador",
 ];
 
+/// Nouns written before a name like a title, in lower case: the country in front of them
+/// modifies the person ("her Japanese counterpart Taro Kono" is Taro Kono only).
+const APPOSITIVES: &[&str] = &[
+    "counterpart",
+    "counterparts",
+    "envoy",
+    "negotiator",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+];
+
 /// Words that may stand before a title ("former President").
 const TITLE_PREFIXES: &[&str] = &["former", "then", "acting", "late", "incoming", "outgoing"];
 
@@ -1954,7 +1996,13 @@ fn layout(
     // The common titles and the dictionary's office titles (made on first use): the longest
     // that fits.
     let mut title_before = |t: usize| -> usize {
-        if t == 0 || owner[t - 1].is_some() || !capitalised(t - 1) {
+        if t == 0 || owner[t - 1].is_some() {
+            return 0;
+        }
+        if APPOSITIVES.contains(&word(t - 1)) {
+            return 1;
+        }
+        if !capitalised(t - 1) {
             return 0;
         }
         let offices = offices.get_or_insert_with(|| {
@@ -2196,6 +2244,98 @@ impl<'a> Sentence<'a> {
                 self.mention_words[k].start >= after
                     && self.ext_start[k].max(after) - after <= max
                     && self.usable(k, types, trigger)
+            })
+            .min_by_key(|&k| self.mention_words[k].start)
+    }
+
+    /// The word "by" after the trigger's verb when an active rule's verb is a passive
+    /// participle: after a form of "be" or "get" (adverbs between) or a comma, and followed by
+    /// "by" that the pattern does not spell itself ("stood by" is not a passive).
+    fn passive_by(&self, rule: &Rule, t: &Range<usize>) -> Option<usize> {
+        let (v, by) = (t.start, t.start + 1);
+        if by >= self.words.len() || self.owner[v].is_some() || self.owner[by].is_some() {
+            return None;
+        }
+        let w = self.word(v);
+        if self.word(by) != "by" || !(looks_past(w) || w.ends_with("en") || w.ends_with("wn")) {
+            return None;
+        }
+        if let Some(Token::Words { forms, .. }) = rule.tokens.get(1) {
+            if forms.iter().any(|f| f == "by") {
+                return None;
+            }
+        }
+        let mut i = v;
+        for _ in 0..3 {
+            if i == 0 {
+                return None;
+            }
+            if self.text[self.words[i - 1].span.end..self.words[i].span.start].contains(',') {
+                return Some(by);
+            }
+            i -= 1;
+            if self.owner[i].is_some() {
+                return None;
+            }
+            let a = self.word(i);
+            if PASSIVE_AUXILIARIES.contains(&a) {
+                return Some(by);
+            }
+            if !(matches!(a, "not" | "never" | "also" | "already")
+                || (a.len() >= 5 && a.ends_with("ly") && !NOT_ADVERBS.contains(&a)))
+            {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The subject of an active trigger given the nearest mention `s` before it, read across
+    /// the words between them: the main clause's subject when a complement clause's pronoun
+    /// stands for it ("South Korea notified Japan that it would end the pact" is South Korea),
+    /// none when a subordinate clause starts between them ("Support for Moon fell as the
+    /// dispute with Japan dragged on").
+    fn clause_subject(&self, s: usize, types: &[String], t: &Range<usize>) -> Option<usize> {
+        let between = self.mention_words[s].end..t.start;
+        for i in between.clone() {
+            if self.owner[i].is_some() {
+                continue;
+            }
+            let w = self.word(i);
+            let next = if i + 1 < self.words.len() {
+                self.word(i + 1)
+            } else {
+                ""
+            };
+            if matches!(w, "while" | "whereas" | "although" | "though" | "because")
+                || (w == "as" && matches!(next, "the" | "its" | "their"))
+            {
+                return None;
+            }
+            if matches!(w, "it" | "he" | "she") && i > 0 && self.word(i - 1) == "that" {
+                let person = w != "it";
+                let main = (0..self.ms.len())
+                    .filter(|&k| {
+                        self.mention_words[k].end < i
+                            && self.usable(k, types, t)
+                            && (self.kind(k) == "person") == person
+                    })
+                    .min_by_key(|&k| self.mention_words[k].start);
+                return Some(main.unwrap_or(s));
+            }
+        }
+        Some(s)
+    }
+
+    /// The agent of a passive: the nearest allowed mention after word `after` (the one after
+    /// "by"), within `max` words, even inside the trigger ("accused by Japan of").
+    fn agent(&self, types: &[String], after: usize, max: usize) -> Option<usize> {
+        (0..self.ms.len())
+            .filter(|&k| {
+                self.mention_words[k].start >= after
+                    && self.ext_start[k].max(after) - after <= max
+                    && !self.modifier[k]
+                    && self.type_ok(k, types)
             })
             .min_by_key(|&k| self.mention_words[k].start)
     }
@@ -2517,9 +2657,22 @@ impl<'a> Sentence<'a> {
         } else {
             None
         };
+        // An active verb used in the passive ("was condemned by Seoul"): the agent after "by"
+        // is the subject, the mention before the verb the object.
+        let by = if rule.voice == Voice::Active {
+            self.passive_by(rule, t)
+        } else {
+            None
+        };
+        let inner = inner.filter(|_| by.is_none());
         match rule.voice {
             Voice::Active | Voice::Passive => {
-                let (s, o) = if rule.voice == Voice::Active {
+                let (s, o) = if let Some(by) = by {
+                    (
+                        self.agent(&rule.subject_types, by + 1, max),
+                        self.left(&rule.object_types, t.start, max, t),
+                    )
+                } else if rule.voice == Voice::Active {
                     (
                         self.participle_subject(f, prev)
                             .or_else(|| self.left(&rule.subject_types, t.start, max, t)),
@@ -2538,7 +2691,10 @@ impl<'a> Sentence<'a> {
                             .or_else(|| self.left(&rule.object_types, t.start, max, t)),
                     )
                 };
-                let s = s?;
+                let mut s = s?;
+                if by.is_none() && rule.voice == Voice::Active {
+                    s = self.clause_subject(s, &rule.subject_types, t)?;
+                }
                 first_subject = Some(s);
                 match o {
                     Some(o) => objects = self.coordinated(o, &rule.object_types, t),
@@ -2552,7 +2708,7 @@ impl<'a> Sentence<'a> {
                     .max()
                     .unwrap_or(0);
                 near_from = left_end.max(t.start.saturating_sub(6));
-                if rule.voice == Voice::Active {
+                if rule.voice == Voice::Active && by.is_none() {
                     if let Some(first) = group
                         .iter()
                         .map(|&k| self.mention_words[k].start)
@@ -2605,6 +2761,42 @@ impl<'a> Sentence<'a> {
                 }
                 subjects = group;
             }
+        }
+        // What someone is urged to do ("urged Tokyo and Seoul to hold talks") is not stated.
+        if by.is_none() && rule.voice != Voice::Passive {
+            if let Some(first) = subjects
+                .iter()
+                .map(|&k| self.ext_start[k])
+                .filter(|&s| s < t.start)
+                .min()
+            {
+                let urged = (first.saturating_sub(2)..first).any(|i| {
+                    self.owner[i].is_none()
+                        && (URGING.contains(&self.word(i))
+                            || (matches!(self.word(i), "on" | "upon")
+                                && i > 0
+                                && matches!(
+                                    self.word(i - 1),
+                                    "call" | "calls" | "called" | "calling"
+                                )))
+                });
+                if urged {
+                    return None;
+                }
+            }
+        }
+        // A question ("whether Seoul will scrap GSOMIA") states nothing.
+        let lead = subjects
+            .iter()
+            .chain(objects.iter())
+            .map(|&k| self.ext_start[k])
+            .filter(|&s| s < t.start)
+            .min()
+            .unwrap_or(t.start);
+        if (lead.saturating_sub(3)..t.start)
+            .any(|i| self.owner[i].is_none() && self.word(i) == "whether")
+        {
+            return None;
         }
         let negated =
             self.negated(near_from, t.start) || t.clone().any(|i| NEGATORS.contains(&self.word(i)));
@@ -2819,6 +3011,39 @@ const NEGATORS: &[&str] = &[
     "shouldn't",
     "neither",
     "nor",
+];
+
+/// Verbs whose object is asked to act: what it is asked to do is not stated.
+const URGING: &[&str] = &[
+    "urge",
+    "urges",
+    "urged",
+    "urging",
+    "press",
+    "presses",
+    "pressed",
+    "pressing",
+    "pressure",
+    "pressures",
+    "pressured",
+    "pressuring",
+    "push",
+    "pushes",
+    "pushed",
+    "pushing",
+    "encourage",
+    "encourages",
+    "encouraged",
+    "encouraging",
+    "ask",
+    "asks",
+    "asked",
+    "asking",
+];
+
+/// Forms of "be" and "get" before a passive participle.
+const PASSIVE_AUXILIARIES: &[&str] = &[
+    "is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "gotten", "getting",
 ];
 
 /// Verbs that negate the verb after "to" ("refused to criticise").

@@ -196,6 +196,15 @@ fn inflections_follow_english_spelling() {
     assert!(f("meet").contains(&"met".to_string()));
     assert!(f("push").contains(&"pushes".to_string()));
     assert!(f("ban").contains(&"banned".to_string()));
+    // One syllable, one vowel, one consonant: the consonant doubles.
+    assert!(
+        f("slam").contains(&"slammed".to_string()) && !f("slam").contains(&"slamed".to_string())
+    );
+    assert!(f("snub").contains(&"snubbing".to_string()));
+    assert!(f("cut").contains(&"cutting".to_string()));
+    assert!(f("feud").contains(&"feuded".to_string()));
+    assert!(f("row").contains(&"rowed".to_string()));
+    assert!(f("offer").contains(&"offered".to_string()));
 }
 
 #[test]
@@ -964,4 +973,103 @@ fn every_undoing_has_a_stem() {
             }
         }
     }
+}
+
+#[test]
+fn an_active_verb_in_the_passive_takes_its_agent_after_by() {
+    assert_eq!(
+        extract("South Korea was sharply criticised by Japan on Monday."),
+        [row("jp", "criticises", "kr", false, "asserted", false)]
+    );
+    assert_eq!(
+        extract("South Korea has been accused by Japan of lying."),
+        [row("jp", "accuses", "kr", false, "asserted", false)]
+    );
+    assert_eq!(
+        extract("GSOMIA, scrapped by Seoul in August, was restored."),
+        [row(
+            "kr",
+            "withdraws_from",
+            "gsomia",
+            false,
+            "asserted",
+            false
+        )]
+    );
+    // "stood by" spells its own "by": not a passive.
+    assert_eq!(
+        extract("Japan stood by GSOMIA."),
+        [row("jp", "upholds", "gsomia", false, "asserted", false)]
+    );
+}
+
+#[test]
+fn a_question_states_nothing() {
+    assert_eq!(
+        extract("It is unclear whether South Korea will scrap GSOMIA."),
+        []
+    );
+    assert_eq!(
+        extract("Analysts debated whether the US should pressure Japan."),
+        []
+    );
+}
+
+#[test]
+fn a_country_before_a_counterpart_modifies_the_person() {
+    assert_eq!(
+        triples(extract(
+            "Moon Jae-in held talks with his Japanese counterpart Shinzo Abe."
+        )),
+        [triple("abe", "meets", "moon")]
+    );
+}
+
+#[test]
+fn a_trigger_starting_inside_an_earlier_one_is_the_same_statement() {
+    // "withdraw from" starts inside "threatened to withdraw": one statement, the threat.
+    assert_eq!(
+        extract("South Korea threatened to withdraw from GSOMIA."),
+        [row(
+            "kr",
+            "threatens_to_withdraw_from",
+            "gsomia",
+            false,
+            "threatened",
+            false
+        )]
+    );
+}
+
+#[test]
+fn what_a_party_is_urged_to_do_is_not_stated() {
+    assert_eq!(
+        extract("Washington urged Tokyo to hold talks with Seoul."),
+        [row("us", "pressures", "jp", false, "asserted", false)]
+    );
+    assert_eq!(
+        extract("Japan called on South Korea to abide by GSOMIA."),
+        [row("jp", "pressures", "kr", false, "asserted", false)]
+    );
+}
+
+#[test]
+fn a_subject_is_read_across_its_clause() {
+    // "it" after "that" stands for the main clause's subject, not the nearest country.
+    assert_eq!(
+        extract("South Korea notified Japan that it would end GSOMIA."),
+        [row(
+            "kr",
+            "withdraws_from",
+            "gsomia",
+            false,
+            "planned",
+            false
+        )]
+    );
+    // A subordinate clause between them: the mention before it is not the subject.
+    assert_eq!(
+        extract("Support for Moon Jae-in fell as the dispute with Japan dragged on."),
+        []
+    );
 }

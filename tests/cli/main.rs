@@ -5,6 +5,7 @@
 mod hostile;
 mod quality;
 mod readers;
+mod relation_battery;
 mod relation_quality;
 
 use std::fs;
