@@ -615,6 +615,11 @@ fn period_ends(
     }
     // `w` follows ASCII white space or is the sentence start: a char boundary.
     let word = text[w..dot].trim_start_matches(['"', '\'', '(', '[', '{']);
+    // The last part of a compound is the abbreviation: "Korea-U.S. Free Trade Agreement".
+    let word = match word.rsplit_once(['-', '/']) {
+        Some((_, last)) if !last.is_empty() => last,
+        _ => word,
+    };
     // "1.     Abe takes shine off Moon summit": a list number opening a line.
     if w == start && is_list_marker(word) && at_line_start(b, para_start, w) {
         return false;
@@ -863,6 +868,22 @@ mod tests {
                     "Washington and the U.S.-led bloc agreed.",
                     &["Washington and the U.S.-led bloc agreed."],
                 ),
+                (
+                    "They revised the Korea-U.S. Free Trade Agreement. It took effect.",
+                    &[
+                        "They revised the Korea-U.S. Free Trade Agreement.",
+                        "It took effect.",
+                    ],
+                ),
+                (
+                    "Seoul backs the Japan/U.S. Navy drills. They criticised the Korea-U.S. The talks failed.",
+                    &[
+                        "Seoul backs the Japan/U.S. Navy drills.",
+                        "They criticised the Korea-U.S.",
+                        "The talks failed.",
+                    ],
+                ),
+                ("Abe met ex-Gov. Kim.", &["Abe met ex-Gov. Kim."]),
                 ("Dr. Kim spoke. He left.", &["Dr. Kim spoke.", "He left."]),
                 (
                     "Mr. Abe met Mrs. Park and Ms. Lee.",
