@@ -2239,13 +2239,38 @@ impl<'a> Sentence<'a> {
         max: usize,
         trigger: &Range<usize>,
     ) -> Option<usize> {
+        // A subordinate clause ends the search ("met in Seoul while the US watched").
+        let stop = (after..self.words.len().min(after + max + 1))
+            .find(|&i| {
+                self.owner[i].is_none()
+                    && matches!(
+                        self.word(i),
+                        "while" | "whereas" | "although" | "though" | "because"
+                    )
+            })
+            .unwrap_or(usize::MAX);
         (0..self.ms.len())
             .filter(|&k| {
                 self.mention_words[k].start >= after
+                    && self.mention_words[k].start < stop
                     && self.ext_start[k].max(after) - after <= max
                     && self.usable(k, types, trigger)
+                    && !self.placed(k, trigger)
             })
             .min_by_key(|&k| self.mention_words[k].start)
+    }
+
+    /// Whether mention `k` is where something happened rather than a party: right after a
+    /// preposition of place that the trigger does not spell ("met in France", "the G7
+    /// meeting in France").
+    fn placed(&self, k: usize, trigger: &Range<usize>) -> bool {
+        let before = self.ext_start[k];
+        before > trigger.end
+            && self.owner[before - 1].is_none()
+            && matches!(
+                self.word(before - 1),
+                "in" | "at" | "near" | "outside" | "inside" | "across" | "throughout" | "around"
+            )
     }
 
     /// The word "by" after the trigger's verb when an active rule's verb is a passive

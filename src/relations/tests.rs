@@ -77,6 +77,35 @@ fn active_voice_with_inflections_and_gaps() {
 }
 
 #[test]
+fn a_place_after_in_or_at_and_a_party_past_a_subordinate_clause_are_no_objects() {
+    let met = |s: &str, o: &str| row(s, "meets", o, false, "asserted", false);
+    assert_eq!(
+        extract("Moon Jae-in met Shinzo Abe in Tokyo."),
+        [met("abe", "moon")]
+    );
+    // The place is not the other party, whether or not a party comes before it.
+    assert_eq!(extract("Shinzo Abe met in Beijing on Monday."), []);
+    assert_eq!(
+        extract("Shinzo Abe met in Beijing with Moon Jae-in."),
+        [met("abe", "moon")]
+    );
+    // Past the place, a party in a clause of its own is not an object either.
+    assert_eq!(
+        extract("Japan and South Korea met in Seoul while Washington watched."),
+        [met("jp", "kr")]
+    );
+    assert_eq!(
+        extract("Japan criticised Seoul because China objected."),
+        [row("jp", "criticises", "kr", false, "asserted", false)]
+    );
+    // A preposition that the trigger spells is no place ("pressure on").
+    assert_eq!(
+        extract("Washington put pressure on Seoul."),
+        [row("us", "pressures", "kr", false, "asserted", false)]
+    );
+}
+
+#[test]
 fn modality_negation_and_reversal() {
     assert_eq!(
         extract("Seoul announced it would terminate GSOMIA."),
