@@ -2455,7 +2455,20 @@ impl<'a> Sentence<'a> {
             group.push(j);
             joints.push(joint);
         }
-        if !joints.contains(&Joint::And) && joints.contains(&Joint::Comma) {
+        // A headline's list without "and" ("Moon Jae-in, Shinzo Abe hold summit"): commas
+        // only, from the sentence's start right up to the trigger, between different
+        // entities of one type.
+        let headline = || {
+            let (first, last) = (group[0], group[group.len() - 1]);
+            joints.iter().all(|&j| j == Joint::Comma)
+                && self.ext_start[first] == 0
+                && self.mention_words[last].end == trigger.start
+                && group.iter().all(|&j| self.kind(j) == self.kind(first))
+                && group[1..]
+                    .iter()
+                    .all(|&j| self.ms[j].entity != self.ms[first].entity)
+        };
+        if !joints.contains(&Joint::And) && joints.contains(&Joint::Comma) && !headline() {
             // An apposition: keep only the hyphenated run around k.
             let mut lo = at;
             while lo > 0 && joints[lo - 1] == Joint::Hyphen {

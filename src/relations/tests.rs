@@ -106,6 +106,29 @@ fn a_place_after_in_or_at_and_a_party_past_a_subordinate_clause_are_no_objects()
 }
 
 #[test]
+fn a_headline_lists_its_parties_with_commas_but_an_apposition_is_one_party() {
+    let met = |s: &str, o: &str| row(s, "meets", o, false, "asserted", false);
+    assert_eq!(
+        extract("Moon Jae-in, Shinzo Abe hold first formal summit in 15 months"),
+        [met("abe", "moon")]
+    );
+    // Not from the sentence's start, of two types, or not right before the trigger: the
+    // comma closes a clause or opens an apposition.
+    assert_eq!(
+        extract("After meeting Shinzo Abe, Moon Jae-in criticised Japan."),
+        [row("moon", "criticises", "jp", false, "asserted", false)]
+    );
+    assert_eq!(
+        extract("Seoul, South Korea criticised Japan."),
+        [row("kr", "criticises", "jp", false, "asserted", false)]
+    );
+    assert_eq!(
+        extract("Japan's leader, Shinzo Abe, criticised Seoul."),
+        [row("abe", "criticises", "kr", false, "asserted", false)]
+    );
+}
+
+#[test]
 fn modality_negation_and_reversal() {
     assert_eq!(
         extract("Seoul announced it would terminate GSOMIA."),
