@@ -1928,6 +1928,9 @@ const APPOSITIVES: &[&str] = &[
     "spokesperson",
 ];
 
+/// Words that open a subordinate clause: a party is not read across them.
+const SUBORDINATORS: &[&str] = &["while", "whereas", "although", "though", "because"];
+
 /// Words that may stand before a title ("former President").
 const TITLE_PREFIXES: &[&str] = &["former", "then", "acting", "late", "incoming", "outgoing"];
 
@@ -2069,6 +2072,15 @@ struct Sentence<'a> {
 impl<'a> Sentence<'a> {
     fn word(&self, i: usize) -> &'a str {
         &self.lower[self.words[i].lower.clone()]
+    }
+
+    /// The word after word `i`, or "" at the end of the sentence.
+    fn word_after(&self, i: usize) -> &'a str {
+        if i + 1 < self.words.len() {
+            self.word(i + 1)
+        } else {
+            ""
+        }
     }
 
     fn kind(&self, k: usize) -> &'a str {
@@ -2241,13 +2253,7 @@ impl<'a> Sentence<'a> {
     ) -> Option<usize> {
         // A subordinate clause ends the search ("met in Seoul while the US watched").
         let stop = (after..self.words.len().min(after + max + 1))
-            .find(|&i| {
-                self.owner[i].is_none()
-                    && matches!(
-                        self.word(i),
-                        "while" | "whereas" | "although" | "though" | "because"
-                    )
-            })
+            .find(|&i| self.owner[i].is_none() && SUBORDINATORS.contains(&self.word(i)))
             .unwrap_or(usize::MAX);
         (0..self.ms.len())
             .filter(|&k| {
@@ -2327,13 +2333,8 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             let w = self.word(i);
-            let next = if i + 1 < self.words.len() {
-                self.word(i + 1)
-            } else {
-                ""
-            };
-            if matches!(w, "while" | "whereas" | "although" | "though" | "because")
-                || (w == "as" && matches!(next, "the" | "its" | "their"))
+            let next = self.word_after(i);
+            if SUBORDINATORS.contains(&w) || (w == "as" && matches!(next, "the" | "its" | "their"))
             {
                 return None;
             }
@@ -2627,11 +2628,7 @@ impl<'a> Sentence<'a> {
                 continue;
             }
             let w = self.word(i);
-            let next = if i + 1 < self.words.len() {
-                self.word(i + 1)
-            } else {
-                ""
-            };
+            let next = self.word_after(i);
             let m =
                 match w {
                     "threat" | "threats" => "threatened",
