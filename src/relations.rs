@@ -1928,6 +1928,44 @@ const APPOSITIVES: &[&str] = &[
     "spokesperson",
 ];
 
+/// Nouns for an intended act, before "to" and the trigger ("its threat to scrap").
+const PLANS: &[&str] = &[
+    "threat",
+    "threats",
+    "plan",
+    "plans",
+    "decision",
+    "pledge",
+    "bid",
+    "move",
+    "intention",
+    "promise",
+    "proposal",
+];
+
+/// Determiners before a plan noun ("its plan").
+const DETERMINERS: &[&str] = &[
+    "its", "their", "his", "her", "the", "a", "an", "this", "that",
+];
+
+/// Verbs that give up an intended act ("abandoned its plan to").
+const DROPS: &[&str] = &[
+    "abandoned",
+    "abandons",
+    "dropped",
+    "drops",
+    "shelved",
+    "shelves",
+    "scrapped",
+    "scraps",
+    "retracted",
+    "retracts",
+    "withdrew",
+    "withdraws",
+    "rescinded",
+    "rescinds",
+];
+
 /// Words that open a subordinate clause: a party is not read across them.
 const SUBORDINATORS: &[&str] = &["while", "whereas", "although", "though", "because"];
 
@@ -2594,6 +2632,40 @@ impl<'a> Sentence<'a> {
         })
     }
 
+    /// Whether the words before the trigger undo a plan to do it: "backed down from its threat
+    /// to scrap", "reversed its decision to remove", "abandoned plans to", or, when the
+    /// trigger names the plan itself, "withdrew its threat to terminate".
+    fn undone_before(&self, t: &Range<usize>) -> bool {
+        let s = t.start;
+        let plan = if PLANS.contains(&self.word(s)) {
+            s
+        } else if s >= 2 && self.word(s - 1) == "to" && PLANS.contains(&self.word(s - 2)) {
+            s - 2
+        } else {
+            return false;
+        };
+        (plan.saturating_sub(5)..plan).any(|i| {
+            self.owner[i].is_none()
+                && (undoes(&|j| self.word(j), i, plan) || DROPS.contains(&self.word(i)))
+        })
+    }
+
+    /// Whether the trigger's verb acts on a plan rather than on a party: a plan noun, after a
+    /// determiner or none, then "to" and a verb ("abandoned its plan to end"; not "put
+    /// forward a proposal to Japan").
+    fn acts_on_plan(&self, t: &Range<usize>) -> bool {
+        let n = self.words.len();
+        let mut i = t.end;
+        if i < n && self.owner[i].is_none() && DETERMINERS.contains(&self.word(i)) {
+            i += 1;
+        }
+        i + 2 < n
+            && self.owner[i].is_none()
+            && PLANS.contains(&self.word(i))
+            && self.word(i + 1) == "to"
+            && self.owner[i + 2].is_none()
+    }
+
     /// Whether a negator governs the trigger: walking back from it over at most three
     /// auxiliaries, adverbs or verbs like "want to" ("did not want to criticise") reaches it.
     fn negated(&self, from: usize, to: usize) -> bool {
@@ -2680,6 +2752,11 @@ impl<'a> Sentence<'a> {
         let rule = f.rule;
         let t = &f.trigger;
         let max = rule.max_distance;
+        // "abandoned its plan to end GSOMIA": what the trigger acts on is the plan; the act
+        // planned is a trigger of its own.
+        if self.acts_on_plan(t) {
+            return None;
+        }
         let subjects: Few<usize>;
         let mut objects: Few<usize> = Few::new();
         let mut inner_object = None;
@@ -2852,7 +2929,7 @@ impl<'a> Sentence<'a> {
                 }
             }
             self.undoing.set((from, found));
-            found.is_some_and(|i| i >= t.end)
+            found.is_some_and(|i| i >= t.end) || self.undone_before(t)
         };
         let trigger = self.words[t.start].span.start..self.words[t.end - 1].span.end;
         let before = out.len();

@@ -129,6 +129,43 @@ fn a_headline_lists_its_parties_with_commas_but_an_apposition_is_one_party() {
 }
 
 #[test]
+fn a_plan_given_up_before_the_act_is_reversed_and_not_an_act_of_its_own() {
+    assert_eq!(
+        extract("Seoul backed down from its threat to scrap GSOMIA."),
+        [row(
+            "kr",
+            "threatens_to_withdraw_from",
+            "gsomia",
+            false,
+            "threatened",
+            true
+        )]
+    );
+    assert_eq!(
+        extract("South Korea abandoned its plan to end GSOMIA."),
+        [row(
+            "kr",
+            "withdraws_from",
+            "gsomia",
+            false,
+            "planned",
+            true
+        )]
+    );
+    assert_eq!(
+        extract("South Korea announced plans to terminate GSOMIA."),
+        [row(
+            "kr",
+            "withdraws_from",
+            "gsomia",
+            false,
+            "planned",
+            false
+        )]
+    );
+}
+
+#[test]
 fn modality_negation_and_reversal() {
     assert_eq!(
         extract("Seoul announced it would terminate GSOMIA."),
