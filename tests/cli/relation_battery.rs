@@ -1,8 +1,10 @@
 //! How well the embedded relation rules read news phrasing they were not written from.
 //!
-//! Two sets are scored apart: "tuning" sentences, read while the rules were extended for
-//! them, and "held-out" sentences written afterwards with their expectations and not tuned on
-//! except for the structural causes of three false positives.
+//! Three sets are scored apart: "tuning" sentences, read while the rules were extended for
+//! them; "held-out" sentences written afterwards with their expectations and not tuned on
+//! except for the structural causes of three false positives (the rules have since been fixed
+//! on both, so they are spent); and "fresh" sentences, written with their expectations after
+//! that and committed before the rules first read them, which nothing has been tuned on.
 //!
 //! `tests/data/relations_battery.jsonl` holds single sentences in wire-service style about the
 //! default dictionary's entities, one a line as a corpus record (`kgraph build` reads the file
@@ -29,6 +31,11 @@ const MIN_PRECISION: f64 = 0.95;
 const MIN_RECALL: f64 = 0.95;
 const MIN_PRECISION_HELD_OUT: f64 = 0.9;
 const MIN_RECALL_HELD_OUT: f64 = 0.75;
+/// The fresh set's floors: its first run gave precision 0.756 (34/45) and recall 0.680
+/// (34/50); the floors are those less 0.05, rounded down, so that a change that reads it worse
+/// fails. They were set from that run, not raised by tuning on the set.
+const MIN_PRECISION_FRESH: f64 = 0.70;
+const MIN_RECALL_FRESH: f64 = 0.63;
 
 /// subject, relation, object, negated
 type Key = (String, String, String, bool);
@@ -37,8 +44,8 @@ type Flags = (String, bool);
 
 struct Case {
     id: String,
-    /// "tuning" (the first sentences, read while the rules were extended) or "held-out"
-    /// (written afterwards and not tuned on).
+    /// "tuning" (the first sentences, read while the rules were extended), "held-out"
+    /// (written afterwards, later tuned on) or "fresh" (written last, not tuned on).
     set: String,
     text: String,
     date: Option<String>,
@@ -208,6 +215,7 @@ fn the_rules_read_news_phrasing_beyond_the_seeds() {
         let (min_precision, min_recall) = match *set {
             "tuning" => (MIN_PRECISION, MIN_RECALL),
             "held-out" => (MIN_PRECISION_HELD_OUT, MIN_RECALL_HELD_OUT),
+            "fresh" => (MIN_PRECISION_FRESH, MIN_RECALL_FRESH),
             other => panic!("unknown set {other}"),
         };
         let precision = ratio(sc.tp, sc.tp + sc.fp);
