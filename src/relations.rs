@@ -1916,16 +1916,15 @@ const COMMON_TITLES: &[&str] = &[
     "Ambassador",
 ];
 
-/// Nouns written before a name like a title, in lower case: the country in front of them
-/// modifies the person ("her Japanese counterpart Taro Kono" is Taro Kono only).
+/// Words of a title written before a name in lower case, as many outlets do: the country in
+/// front of them modifies the person ("her Japanese counterpart Taro Kono", "North Korean
+/// leader Kim Jong Un", "Japanese foreign minister Taro Kono" are the person only).
+#[rustfmt::skip]
 const APPOSITIVES: &[&str] = &[
-    "counterpart",
-    "counterparts",
-    "envoy",
-    "negotiator",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
+    "counterpart", "counterparts", "envoy", "negotiator", "spokesman", "spokeswoman",
+    "spokesperson", "leader", "leaders", "minister", "president", "premier", "secretary",
+    "ambassador", "chief", "diplomat", "official", "foreign", "defense", "defence", "prime",
+    "deputy", "vice", "trade", "finance", "supreme", "top",
 ];
 
 /// Nouns for an intended act, before "to" and the trigger ("its threat to scrap").
@@ -2275,9 +2274,21 @@ impl<'a> Sentence<'a> {
         (0..self.ms.len())
             .filter(|&k| {
                 let end = self.mention_words[k].end;
-                end <= before && before - end <= max && self.usable(k, types, trigger)
+                end <= before
+                    && before - end <= max
+                    && self.usable(k, types, trigger)
+                    && !self.agent_before(k)
             })
             .max_by_key(|&k| self.mention_words[k].end)
+    }
+
+    /// Whether mention `k` follows "by" (or "by the"): the agent of an earlier passive, not a
+    /// party to a later trigger ("Japan, backed by the United States, criticised ...").
+    fn agent_before(&self, k: usize) -> bool {
+        let s = self.ext_start[k];
+        let by = |i: usize| self.owner[i].is_none() && self.word(i) == "by";
+        (s >= 1 && by(s - 1))
+            || (s >= 2 && self.owner[s - 1].is_none() && self.word(s - 1) == "the" && by(s - 2))
     }
 
     /// The nearest usable mention starting at or after word `after`, within `max` words
@@ -2318,21 +2329,38 @@ impl<'a> Sentence<'a> {
     }
 
     /// The word "by" after the trigger's verb when an active rule's verb is a passive
-    /// participle: after a form of "be" or "get" (adverbs between) or a comma, and followed by
-    /// "by" that the pattern does not spell itself ("stood by" is not a passive).
+    /// participle: after a form of "be" or "get" (adverbs between) or a comma, and followed,
+    /// within four words, by "by" that the pattern does not spell itself ("stood by" is not a
+    /// passive).
     fn passive_by(&self, rule: &Rule, t: &Range<usize>) -> Option<usize> {
-        let (v, by) = (t.start, t.start + 1);
-        if by >= self.words.len() || self.owner[v].is_some() || self.owner[by].is_some() {
+        let v = t.start;
+        // "by" right after the verb, or after a few words of time or manner ("was condemned on
+        // Monday by"), none of them a mention.
+        let last = self.words.len().min(v + 5);
+        let by = (v + 1..last)
+            .take_while(|&i| self.owner[i].is_none())
+            .find(|&i| self.word(i) == "by")?;
+        if self.owner[v].is_some() || (by > v + 1 && self.word(v + 1) == "to") {
             return None;
         }
         let w = self.word(v);
-        if self.word(by) != "by" || !(looks_past(w) || w.ends_with("en") || w.ends_with("wn")) {
+        if !(looks_past(w) || w.ends_with("en") || w.ends_with("wn")) {
             return None;
         }
         if let Some(Token::Words { forms, .. }) = rule.tokens.get(1) {
             if forms.iter().any(|f| f == "by") {
                 return None;
             }
+        }
+        // "by" and a gerund is a means, not an agent ("retaliated by restricting exports").
+        let after = self.word_after(by);
+        if after.len() > 4 && after.ends_with("ing") {
+            return None;
+        }
+        // A participle right before "by" is a passive on its own, after a subject, "and" or
+        // nothing ("approved by Seoul and criticised by Tokyo", "a plan backed by Washington").
+        if by == v + 1 {
+            return Some(by);
         }
         let mut i = v;
         for _ in 0..3 {
@@ -2681,7 +2709,10 @@ impl<'a> Sentence<'a> {
             if REFUSALS.contains(&w) && i + 1 < to && self.word(i + 1) == "to" {
                 return true;
             }
-            if !transparent(w) {
+            // "has no intention of pulling out": "of" after "intention" is let through.
+            let intent_of =
+                w == "of" && i > 0 && matches!(self.word(i - 1), "intention" | "intentions");
+            if !transparent(w) && !intent_of {
                 return false;
             }
             skipped += 1;
@@ -2705,7 +2736,8 @@ impl<'a> Sentence<'a> {
                 match w {
                     "threat" | "threats" => "threatened",
                     "proposal" => "proposed",
-                    "plan" | "plans" | "objective" | "strategy" | "goal" | "aim" => "planned",
+                    "plan" | "plans" | "objective" | "strategy" | "goal" | "aim" | "intention"
+                    | "intentions" => "planned",
                     "possibility" => "hypothetical",
                     _ if nouns => continue,
                     "threatened" | "threatens" | "threaten" | "threatening" | "warned"
@@ -3176,14 +3208,15 @@ const REFUSALS: &[&str] = &[
 
 /// Words a negator reaches its verb across: auxiliaries, particles, some adverbs and verbs
 /// that pass the negation on ("did not want to criticise").
+#[rustfmt::skip]
 const TRANSPARENT: &[&str] = &[
     "to", "be", "been", "being", "have", "has", "had", "is", "are", "was", "were", "am", "will",
-    "would", "shall", "should", "can", "could", "may", "might", "must", "do", "does", "did",
-    "even", "ever", "yet", "also", "still", "further", "longer", "now", "then", "always", "again",
-    "too", "so", "want", "wants", "wanted", "try", "tries", "tried", "plan", "plans", "planned",
-    "intend", "intends", "intended", "seek", "seeks", "sought", "going", "able", "willing",
-    "expected", "likely", "agree", "agreed", "seem", "seems", "seemed", "appear", "appears",
-    "appeared",
+    "would", "shall", "should", "can", "could", "may", "might", "must", "do", "does", "did", "even",
+    "ever", "yet", "also", "still", "further", "longer", "now", "then", "always", "again", "too",
+    "so", "want", "wants", "wanted", "try", "tries", "tried", "plan", "plans", "planned", "intend",
+    "intends", "intended", "intention", "intentions", "seek", "seeks", "sought", "going", "able",
+    "willing", "expected", "likely", "agree", "agreed", "seem", "seems", "seemed", "appear",
+    "appears", "appeared",
 ];
 
 /// Words ending in -ly that are not adverbs.
@@ -3277,7 +3310,7 @@ fn undoes<'w>(word: &impl Fn(usize) -> &'w str, i: usize, end: usize) -> bool {
     matches!(
         (w, next),
         ("backed" | "back" | "backs" | "backing", "down")
-            | ("reversed" | "reverses" | "reversing", "course")
+            | ("reverse" | "reversed" | "reverses" | "reversing", "course")
             | ("walked", "back")
             | ("changed", "course")
             | ("u", "turn")

@@ -166,6 +166,46 @@ fn a_plan_given_up_before_the_act_is_reversed_and_not_an_act_of_its_own() {
 }
 
 #[test]
+fn lower_case_titles_passives_with_gaps_and_agents_of_other_verbs() {
+    let crit = |s: &str, o: &str| row(s, "criticises", o, false, "asserted", false);
+    // A country before a title in lower case modifies the person.
+    assert_eq!(
+        extract("Shinzo Abe criticised South Korean president Moon Jae-in."),
+        [crit("abe", "moon")]
+    );
+    // "by" a few words after the participle still names the agent.
+    assert_eq!(
+        extract("Seoul was criticised on Monday by Tokyo."),
+        [crit("jp", "kr")]
+    );
+    // "by" and a gerund is a means; the agent of one passive is no party to the next verb.
+    assert_eq!(
+        extract("Japan retaliated by criticising South Korea."),
+        [crit("jp", "kr")]
+    );
+    assert_eq!(
+        extract("Japan, backed by Washington, criticised Seoul."),
+        [crit("jp", "kr")]
+    );
+    assert_eq!(
+        extract("The plan was approved by Seoul and criticised by Tokyo."),
+        []
+    );
+    // "no intention of" negates, and names a plan.
+    assert_eq!(
+        extract("Seoul has no intention of pulling out of GSOMIA."),
+        [row(
+            "kr",
+            "withdraws_from",
+            "gsomia",
+            true,
+            "planned",
+            false
+        )]
+    );
+}
+
+#[test]
 fn modality_negation_and_reversal() {
     assert_eq!(
         extract("Seoul announced it would terminate GSOMIA."),
