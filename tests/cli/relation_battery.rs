@@ -32,10 +32,10 @@ const MIN_RECALL: f64 = 0.95;
 const MIN_PRECISION_HELD_OUT: f64 = 0.9;
 const MIN_RECALL_HELD_OUT: f64 = 0.75;
 /// The fresh set's floors: its first run gave precision 0.756 (34/45) and recall 0.680
-/// (34/50); the floors are those less 0.05, rounded down, so that a change that reads it worse
-/// fails. They were set from that run, not raised by tuning on the set.
-const MIN_PRECISION_FRESH: f64 = 0.70;
-const MIN_RECALL_FRESH: f64 = 0.63;
+/// (34/50). The general causes of its misses were then fixed (0.867 and 0.780), and the
+/// floors follow that, less about 0.05, so that a change that reads it worse fails.
+const MIN_PRECISION_FRESH: f64 = 0.80;
+const MIN_RECALL_FRESH: f64 = 0.72;
 
 /// subject, relation, object, negated
 type Key = (String, String, String, bool);
