@@ -72,7 +72,7 @@ use std::ops::Range;
 use serde_json::Value;
 
 use crate::corpus::Document;
-use crate::dictionary::{CaseRule, Dictionary};
+use crate::dictionary::{AliasKind, CaseRule, Dictionary};
 use crate::error::{Error, Location, Result};
 use crate::graph::RelationAttrs;
 use crate::tagger::{Mention, TaggedDocument};
@@ -1965,6 +1965,15 @@ const DROPS: &[&str] = &[
     "rescinds",
 ];
 
+/// Verbs of travel: "to" after them names a destination, not a party.
+#[rustfmt::skip]
+const TRAVEL: &[&str] = &[
+    "travel", "travels", "traveled", "travelled", "traveling", "travelling", "go", "goes",
+    "went", "going", "fly", "flies", "flew", "flying", "head", "heads", "headed", "heading",
+    "return", "returns", "returned", "returning", "trip", "visit", "journey", "arrive",
+    "arrived", "moved", "sent", "dispatched",
+];
+
 /// Words that open a subordinate clause: a party is not read across them.
 const SUBORDINATORS: &[&str] = &["while", "whereas", "although", "though", "because"];
 
@@ -2278,6 +2287,7 @@ impl<'a> Sentence<'a> {
                     && before - end <= max
                     && self.usable(k, types, trigger)
                     && !self.agent_before(k)
+                    && !self.city_before(k)
             })
             .max_by_key(|&k| self.mention_words[k].end)
     }
@@ -2319,13 +2329,38 @@ impl<'a> Sentence<'a> {
     /// preposition of place that the trigger does not spell ("met in France", "the G7
     /// meeting in France").
     fn placed(&self, k: usize, trigger: &Range<usize>) -> bool {
+        self.ext_start[k] > trigger.end && self.at_place(k)
+    }
+
+    /// Whether mention `k`, before a trigger, is a city or a place where something happened,
+    /// not an actor: a capital standing for its country ("Moscow") or a place, after a
+    /// preposition of place or a verb of travel, and not a possessive ("in Seoul's view").
+    /// A country's name after "in" is often a modifier ("in US policy circles") and stays.
+    fn city_before(&self, k: usize) -> bool {
+        let m = &self.ms[k];
+        let possessive =
+            self.text[m.end..].starts_with("'s") || self.text[m.end..].starts_with("\u{2019}s");
+        (m.kind == AliasKind::Metonym || self.kind(k) == "place") && !possessive && self.at_place(k)
+    }
+
+    /// Whether mention `k` follows a preposition of place, or "to" after a verb of travel
+    /// ("will travel to Moscow to meet Putin").
+    fn at_place(&self, k: usize) -> bool {
         let before = self.ext_start[k];
-        before > trigger.end
-            && self.owner[before - 1].is_none()
-            && matches!(
-                self.word(before - 1),
-                "in" | "at" | "near" | "outside" | "inside" | "across" | "throughout" | "around"
-            )
+        if before == 0 || self.owner[before - 1].is_some() {
+            return false;
+        }
+        match self.word(before - 1) {
+            "in" | "at" | "near" | "outside" | "inside" | "across" | "throughout" | "around" => {
+                true
+            }
+            "to" => {
+                before >= 2
+                    && self.owner[before - 2].is_none()
+                    && TRAVEL.contains(&self.word(before - 2))
+            }
+            _ => false,
+        }
     }
 
     /// The word "by" after the trigger's verb when an active rule's verb is a passive

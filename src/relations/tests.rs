@@ -206,6 +206,24 @@ fn lower_case_titles_passives_with_gaps_and_agents_of_other_verbs() {
 }
 
 #[test]
+fn a_destination_or_a_city_where_it_happened_is_no_subject() {
+    let met = |s: &str, o: &str| row(s, "meets", o, false, "asserted", false);
+    assert_eq!(
+        extract("Moon Jae-in will travel to Beijing to meet Shinzo Abe."),
+        [row("abe", "meets", "moon", false, "planned", false)]
+    );
+    assert_eq!(
+        extract("Moon Jae-in flew to Tokyo to meet Shinzo Abe."),
+        [met("abe", "moon")]
+    );
+    // A country's name after "in" can modify a noun, and a possessive is an actor.
+    assert_eq!(
+        extract("Officials in US policy circles criticised Seoul."),
+        [row("us", "criticises", "kr", false, "asserted", false)]
+    );
+}
+
+#[test]
 fn modality_negation_and_reversal() {
     assert_eq!(
         extract("Seoul announced it would terminate GSOMIA."),
