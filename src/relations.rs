@@ -2310,19 +2310,18 @@ impl<'a> Sentence<'a> {
         max: usize,
         trigger: &Range<usize>,
     ) -> Option<usize> {
-        // A subordinate clause ends the search ("met in Seoul while the US watched").
-        let stop = (after..self.words.len().min(after + max + 1))
-            .find(|&i| self.owner[i].is_none() && SUBORDINATORS.contains(&self.word(i)))
-            .unwrap_or(usize::MAX);
-        (0..self.ms.len())
+        let k = (0..self.ms.len())
             .filter(|&k| {
                 self.mention_words[k].start >= after
-                    && self.mention_words[k].start < stop
                     && self.ext_start[k].max(after) - after <= max
                     && self.usable(k, types, trigger)
                     && !self.placed(k, trigger)
             })
-            .min_by_key(|&k| self.mention_words[k].start)
+            .min_by_key(|&k| self.mention_words[k].start)?;
+        // A subordinate clause ends the search ("met in Seoul while the US watched").
+        let clause = (after..self.mention_words[k].start)
+            .any(|i| self.owner[i].is_none() && SUBORDINATORS.contains(&self.word(i)));
+        (!clause).then_some(k)
     }
 
     /// Whether mention `k` is where something happened rather than a party: right after a
