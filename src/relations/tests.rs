@@ -76,151 +76,159 @@ fn active_voice_with_inflections_and_gaps() {
     );
 }
 
+/// An expected relation: subject, relation, object, negated, modality, reversed.
+type Want<'a> = (&'a str, &'a str, &'a str, bool, &'a str, bool);
+
+/// Checks each sentence against the relations expected of it, listing every mismatch.
+fn check(cases: &[(&str, &[Want])]) {
+    let mut wrong = Vec::new();
+    for &(text, want) in cases {
+        let want: Vec<Row> = want
+            .iter()
+            .map(|&(s, r, o, n, m, v)| row(s, r, o, n, m, v))
+            .collect();
+        let got = extract(text);
+        if got != want {
+            wrong.push(format!("{text}\n  expected: {want:?}\n  got:      {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+const MEETS: &str = "meets";
+const CRITICISES: &str = "criticises";
+const WITHDRAWS: &str = "withdraws_from";
+
 #[test]
 fn a_place_after_in_or_at_and_a_party_past_a_subordinate_clause_are_no_objects() {
-    let met = |s: &str, o: &str| row(s, "meets", o, false, "asserted", false);
-    assert_eq!(
-        extract("Moon Jae-in met Shinzo Abe in Tokyo."),
-        [met("abe", "moon")]
-    );
-    // The place is not the other party, whether or not a party comes before it.
-    assert_eq!(extract("Shinzo Abe met in Beijing on Monday."), []);
-    assert_eq!(
-        extract("Shinzo Abe met in Beijing with Moon Jae-in."),
-        [met("abe", "moon")]
-    );
-    // Past the place, a party in a clause of its own is not an object either.
-    assert_eq!(
-        extract("Japan and South Korea met in Seoul while Washington watched."),
-        [met("jp", "kr")]
-    );
-    assert_eq!(
-        extract("Japan criticised Seoul because China objected."),
-        [row("jp", "criticises", "kr", false, "asserted", false)]
-    );
-    // A preposition that the trigger spells is no place ("pressure on").
-    assert_eq!(
-        extract("Washington put pressure on Seoul."),
-        [row("us", "pressures", "kr", false, "asserted", false)]
-    );
+    check(&[
+        (
+            "Moon Jae-in met Shinzo Abe in Tokyo.",
+            &[("abe", MEETS, "moon", false, "asserted", false)],
+        ),
+        // The place is not the other party, whether or not a party comes before it.
+        ("Shinzo Abe met in Beijing on Monday.", &[]),
+        (
+            "Shinzo Abe met in Beijing with Moon Jae-in.",
+            &[("abe", MEETS, "moon", false, "asserted", false)],
+        ),
+        // Past the place, a party in a clause of its own is not an object either.
+        (
+            "Japan and South Korea met in Seoul while Washington watched.",
+            &[("jp", MEETS, "kr", false, "asserted", false)],
+        ),
+        (
+            "Japan criticised Seoul because China objected.",
+            &[("jp", CRITICISES, "kr", false, "asserted", false)],
+        ),
+        // A preposition that the trigger spells is no place ("pressure on").
+        (
+            "Washington put pressure on Seoul.",
+            &[("us", "pressures", "kr", false, "asserted", false)],
+        ),
+    ]);
 }
 
 #[test]
 fn a_headline_lists_its_parties_with_commas_but_an_apposition_is_one_party() {
-    let met = |s: &str, o: &str| row(s, "meets", o, false, "asserted", false);
-    assert_eq!(
-        extract("Moon Jae-in, Shinzo Abe hold first formal summit in 15 months"),
-        [met("abe", "moon")]
-    );
-    // Not from the sentence's start, of two types, or not right before the trigger: the
-    // comma closes a clause or opens an apposition.
-    assert_eq!(
-        extract("After meeting Shinzo Abe, Moon Jae-in criticised Japan."),
-        [row("moon", "criticises", "jp", false, "asserted", false)]
-    );
-    assert_eq!(
-        extract("Seoul, South Korea criticised Japan."),
-        [row("kr", "criticises", "jp", false, "asserted", false)]
-    );
-    assert_eq!(
-        extract("Japan's leader, Shinzo Abe, criticised Seoul."),
-        [row("abe", "criticises", "kr", false, "asserted", false)]
-    );
+    check(&[
+        (
+            "Moon Jae-in, Shinzo Abe hold first formal summit in 15 months",
+            &[("abe", MEETS, "moon", false, "asserted", false)],
+        ),
+        // Not from the sentence's start, of two types, or not right before the trigger: the
+        // comma closes a clause or opens an apposition.
+        (
+            "After meeting Shinzo Abe, Moon Jae-in criticised Japan.",
+            &[("moon", CRITICISES, "jp", false, "asserted", false)],
+        ),
+        (
+            "Seoul, South Korea criticised Japan.",
+            &[("kr", CRITICISES, "jp", false, "asserted", false)],
+        ),
+        (
+            "Japan's leader, Shinzo Abe, criticised Seoul.",
+            &[("abe", CRITICISES, "kr", false, "asserted", false)],
+        ),
+    ]);
 }
 
 #[test]
 fn a_plan_given_up_before_the_act_is_reversed_and_not_an_act_of_its_own() {
-    assert_eq!(
-        extract("Seoul backed down from its threat to scrap GSOMIA."),
-        [row(
-            "kr",
-            "threatens_to_withdraw_from",
-            "gsomia",
-            false,
-            "threatened",
-            true
-        )]
-    );
-    assert_eq!(
-        extract("South Korea abandoned its plan to end GSOMIA."),
-        [row(
-            "kr",
-            "withdraws_from",
-            "gsomia",
-            false,
-            "planned",
-            true
-        )]
-    );
-    assert_eq!(
-        extract("South Korea announced plans to terminate GSOMIA."),
-        [row(
-            "kr",
-            "withdraws_from",
-            "gsomia",
-            false,
-            "planned",
-            false
-        )]
-    );
+    check(&[
+        (
+            "Seoul backed down from its threat to scrap GSOMIA.",
+            &[(
+                "kr",
+                "threatens_to_withdraw_from",
+                "gsomia",
+                false,
+                "threatened",
+                true,
+            )],
+        ),
+        (
+            "South Korea abandoned its plan to end GSOMIA.",
+            &[("kr", WITHDRAWS, "gsomia", false, "planned", true)],
+        ),
+        (
+            "South Korea announced plans to terminate GSOMIA.",
+            &[("kr", WITHDRAWS, "gsomia", false, "planned", false)],
+        ),
+    ]);
 }
 
 #[test]
 fn lower_case_titles_passives_with_gaps_and_agents_of_other_verbs() {
-    let crit = |s: &str, o: &str| row(s, "criticises", o, false, "asserted", false);
-    // A country before a title in lower case modifies the person.
-    assert_eq!(
-        extract("Shinzo Abe criticised South Korean president Moon Jae-in."),
-        [crit("abe", "moon")]
-    );
-    // "by" a few words after the participle still names the agent.
-    assert_eq!(
-        extract("Seoul was criticised on Monday by Tokyo."),
-        [crit("jp", "kr")]
-    );
-    // "by" and a gerund is a means; the agent of one passive is no party to the next verb.
-    assert_eq!(
-        extract("Japan retaliated by criticising South Korea."),
-        [crit("jp", "kr")]
-    );
-    assert_eq!(
-        extract("Japan, backed by Washington, criticised Seoul."),
-        [crit("jp", "kr")]
-    );
-    assert_eq!(
-        extract("The plan was approved by Seoul and criticised by Tokyo."),
-        []
-    );
-    // "no intention of" negates, and names a plan.
-    assert_eq!(
-        extract("Seoul has no intention of pulling out of GSOMIA."),
-        [row(
-            "kr",
-            "withdraws_from",
-            "gsomia",
-            true,
-            "planned",
-            false
-        )]
-    );
+    check(&[
+        // A country before a title in lower case modifies the person.
+        (
+            "Shinzo Abe criticised South Korean president Moon Jae-in.",
+            &[("abe", CRITICISES, "moon", false, "asserted", false)],
+        ),
+        // "by" a few words after the participle still names the agent.
+        (
+            "Seoul was criticised on Monday by Tokyo.",
+            &[("jp", CRITICISES, "kr", false, "asserted", false)],
+        ),
+        // "by" and a gerund is a means; the agent of one passive is no party to the next verb.
+        (
+            "Japan retaliated by criticising South Korea.",
+            &[("jp", CRITICISES, "kr", false, "asserted", false)],
+        ),
+        (
+            "Japan, backed by Washington, criticised Seoul.",
+            &[("jp", CRITICISES, "kr", false, "asserted", false)],
+        ),
+        (
+            "The plan was approved by Seoul and criticised by Tokyo.",
+            &[],
+        ),
+        // "no intention of" negates, and names a plan.
+        (
+            "Seoul has no intention of pulling out of GSOMIA.",
+            &[("kr", WITHDRAWS, "gsomia", true, "planned", false)],
+        ),
+    ]);
 }
 
 #[test]
 fn a_destination_or_a_city_where_it_happened_is_no_subject() {
-    let met = |s: &str, o: &str| row(s, "meets", o, false, "asserted", false);
-    assert_eq!(
-        extract("Moon Jae-in will travel to Beijing to meet Shinzo Abe."),
-        [row("abe", "meets", "moon", false, "planned", false)]
-    );
-    assert_eq!(
-        extract("Moon Jae-in flew to Tokyo to meet Shinzo Abe."),
-        [met("abe", "moon")]
-    );
-    // A country's name after "in" can modify a noun, and a possessive is an actor.
-    assert_eq!(
-        extract("Officials in US policy circles criticised Seoul."),
-        [row("us", "criticises", "kr", false, "asserted", false)]
-    );
+    check(&[
+        (
+            "Moon Jae-in will travel to Beijing to meet Shinzo Abe.",
+            &[("abe", MEETS, "moon", false, "planned", false)],
+        ),
+        (
+            "Moon Jae-in flew to Tokyo to meet Shinzo Abe.",
+            &[("abe", MEETS, "moon", false, "asserted", false)],
+        ),
+        // A country's name after "in" can modify a noun.
+        (
+            "Officials in US policy circles criticised Seoul.",
+            &[("us", CRITICISES, "kr", false, "asserted", false)],
+        ),
+    ]);
 }
 
 #[test]
