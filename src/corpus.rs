@@ -941,6 +941,14 @@ fn next_jsonl(
         let line_no = jl.line_no;
         let at = Location::line(jl.name.clone(), line_no);
         let raw = std::mem::take(&mut jl.buf);
+        // JSON Lines is UTF-8: a UTF-16 file would fail on every line, so say why once.
+        if line_no == 1 && matches!(raw.get(..2), Some([0xff, 0xfe] | [0xfe, 0xff])) {
+            return Some(Err(Error::input(
+                at,
+                "JSON Lines must be UTF-8, and this file is UTF-16 (it opens with a UTF-16 \
+                 byte-order mark); convert it, for example with `iconv -f UTF-16 -t UTF-8`",
+            )));
+        }
         let line = match decode(&jl.name, Some(line_no), raw, options, report) {
             Ok(l) => l,
             Err(e) => return Some(Err(e)),
@@ -1933,6 +1941,36 @@ mod tests {
                 "t.jsonl:1: bad JSON Lines record: unexpected end of hex escape (column 29)",
             ),
         ]);
+    }
+
+    #[test]
+    fn jsonl_in_utf16_is_refused_once_with_the_reason() {
+        let mut le = vec![0xff, 0xfe];
+        for u in "{\"text\": \"Japan\"}\n".encode_utf16() {
+            le.extend(u.to_le_bytes());
+        }
+        for skip_bad in [false, true] {
+            let mut jl = JsonLines {
+                name: "t.jsonl".into(),
+                lines: Box::new(io::Cursor::new(le.clone())),
+                line_no: 0,
+                buf: Vec::new(),
+            };
+            let options = ReadOptions {
+                skip_bad,
+                ..ReadOptions::default()
+            };
+            let mut report = ReadReport::default();
+            let err = next_jsonl(&mut jl, &options, &mut report)
+                .unwrap()
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with("t.jsonl:1: JSON Lines must be UTF-8, and this file is UTF-16"),
+                "{err}"
+            );
+            assert_eq!(report.skipped_records, 0);
+        }
     }
 
     #[test]

@@ -36,12 +36,20 @@
 //!   and a country or organisation in front of a titled name ("Japanese Prime Minister Shinzo
 //!   Abe") belong to the name: the country there is a modifier, never a party. A list ends at
 //!   its "and" ("between Japan and South Korea, and U.S. President Trump's ..." is two
-//!   parties); commas alone are an apposition, not a list. "between A ... and B" pairs A with
+//!   parties); commas alone are an apposition, not a list, but in a headline's comma list of
+//!   one kind from the sentence's start up to the trigger ("Moon Jae-in, Shinzo Abe hold
+//!   summit"). Lower-case title words ("North Korean leader", "counterpart") count as titles.
+//!   "between A ... and B" pairs A with
 //!   the first party after the "and", across a short phrase ("a South Korean Navy vessel and
 //!   Japanese reconnaissance plane").
 //! - **Participle clauses.** A trigger in -ing right after a comma ("..., accusing Seoul of")
 //!   takes the subject of the clause: the subject of the sentence's previous statement, else
 //!   the nearest allowed mention before the previous past-tense verb.
+//! - **Passives, places, clauses.** An active verb in the passive takes its subject from
+//!   after "by" (up to four words on); "by" and a gerund is a means. A place after "in"/"at"
+//!   is no object; a city or place after them, or after "to" following a verb of travel, is
+//!   no subject, and neither is the agent of an earlier passive. No party is read across a
+//!   subordinate clause ("while", "because"). Urged acts and "whether" questions state nothing.
 //! - **Mentions as triggers.** When an active pattern ends with a `@type` mention, an entity
 //!   the mention names inside it is the object ("a boycott of Japanese goods": Japan), before
 //!   any mention that follows.
@@ -56,9 +64,11 @@
 //!   ("wants", "determined to", "objective", "strategy", "will", ...), `hypothetical` ("could",
 //!   "if", and "would"/"will" after "thought", "believed", ...), else the rule's own, else
 //!   `asserted`. Planning nouns ("strategy") just before the subject count too.
-//! - `reversed`: the rest of the sentence says the act was undone ("only to reinstate"), or
-//!   the next sentence of the paragraph opens with the same subject or a pronoun and says so
-//!   ("It later backed down", "Seoul reversed course").
+//! - `reversed`: the rest of the sentence says the act was undone ("only to reinstate"), the
+//!   words before a plan noun leading to the trigger give the plan up ("backed down from its
+//!   threat to scrap"; the giving up is then no act of its own), or the next sentence of the
+//!   paragraph opens with the same subject or a pronoun and says so ("It later backed down",
+//!   "Seoul reversed course").
 //!
 //! Speed: only sentences that mention two or more distinct entities are looked at. Such a
 //! sentence is split into words once (with bit masks of its bytes, 64 at a time), each
