@@ -486,7 +486,24 @@ enum Abbreviation {
     /// "U.S.", "Jan.", "Inc.", an initial: ends a sentence only before a word that typically
     /// opens one ("It was the U.S. The talks failed.").
     BeforeOpener,
+    /// "a.m.", "p.m.": a time ends a sentence before any capital but a day, a month, a time
+    /// zone or a place's time ("10 a.m. Tuesday", "9 a.m. Tokyo time", "3 p.m. ET").
+    Time,
 }
+
+/// What may follow "a.m." or "p.m." inside a sentence: days and months (news style puts
+/// the day after the time) and time zones.
+#[rustfmt::skip]
+const AFTER_TIME: &[&str] = &[
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+    "Sept", "Oct", "Nov", "Dec",
+    "GMT", "UTC", "ET", "EST", "EDT", "CT", "CST", "CDT", "MT", "MST", "MDT", "PT", "PST",
+    "PDT", "KST", "JST", "BST", "CET", "CEST", "HKT", "SGT", "AEST", "AEDT", "IST",
+    "Eastern", "Central", "Mountain", "Pacific", "Greenwich", "Coordinated", "Universal",
+];
 
 /// Classifies the word before a full stop (without the stop and any opening quote).
 fn abbreviation(word: &str) -> Abbreviation {
@@ -504,6 +521,7 @@ fn abbreviation(word: &str) -> Abbreviation {
         "Jan" | "Feb" | "Mar" | "Apr" | "Jun" | "Jul" | "Aug" | "Sep" | "Sept" | "Oct" | "Nov"
         | "Dec" | "etc" | "Inc" | "Ltd" | "Co" | "Cos" | "Corp" | "Bros" | "Jr" | "Sr" | "al"
         | "St" | "Ave" | "Rd" | "Blvd" | "Dept" | "Univ" | "Assn" | "Govt" | "cit" => BeforeOpener,
+        "a.m" | "p.m" | "A.M" | "P.M" => Time,
         // An initial: "Donald J. Trump", "S. Korea", "p. 12".
         _ if word.len() == 1 && word.as_bytes()[0].is_ascii_alphabetic() => BeforeOpener,
         // Letters with inner stops: "U.S", "U.N", "a.m", "Ph.D", "op.cit".
@@ -631,6 +649,12 @@ fn period_ends(
         Abbreviation::BeforeOpener => {
             OPENERS.contains(&next_word(text, next))
                 && !*headline.get_or_insert_with(|| is_headline(&text[para_start..]))
+        }
+        Abbreviation::Time => {
+            let word = next_word(text, next);
+            let after = text[next + word.len()..].trim_start_matches([' ', '\t']);
+            let zone = after.starts_with("time") || after.starts_with("Time");
+            !(AFTER_TIME.contains(&word) || zone || first.is_ascii_digit())
         }
     }
 }
@@ -939,6 +963,29 @@ mod tests {
                 (
                     "They met at 5 p.m. on Monday.",
                     &["They met at 5 p.m. on Monday."],
+                ),
+                (
+                    "They met at 3 p.m. Japan's Foreign Ministry said little.",
+                    &[
+                        "They met at 3 p.m.",
+                        "Japan's Foreign Ministry said little.",
+                    ],
+                ),
+                (
+                    "Talks open at 10 a.m. Tuesday in Seoul.",
+                    &["Talks open at 10 a.m. Tuesday in Seoul."],
+                ),
+                (
+                    "The vote is at 9 a.m. Dec. 5. Moon will attend.",
+                    &["The vote is at 9 a.m. Dec. 5.", "Moon will attend."],
+                ),
+                (
+                    "It starts at 8 p.m. ET and ends at 11 P.M. EST.",
+                    &["It starts at 8 p.m. ET and ends at 11 P.M. EST."],
+                ),
+                (
+                    "Polls closed at 6 p.m. Seoul time. Moon won.",
+                    &["Polls closed at 6 p.m. Seoul time.", "Moon won."],
                 ),
                 (
                     "Samsung Electronics Co. Ltd. reported gains.",
