@@ -2,6 +2,7 @@
 //! checks exit codes and messages, compares outputs with golden files (set `KGRAPH_BLESS=1`
 //! to rewrite them), and hands outputs to their real readers (see `readers`).
 
+mod default_dictionary;
 mod hostile;
 mod quality;
 mod readers;
