@@ -8,6 +8,7 @@ mod quality;
 mod readers;
 mod relation_battery;
 mod relation_quality;
+mod tagging_battery;
 
 use std::fs;
 use std::path::{Path, PathBuf};
