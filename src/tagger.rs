@@ -138,6 +138,9 @@ pub struct Tagger {
     offices: Vec<OfficeInfo>,
     /// For each entity, the offices it held (indices into `offices`).
     entity_offices: Vec<Vec<u32>>,
+    /// For each entity, whether it is an organisation (whose name may take a legal-form
+    /// suffix, "Corp.").
+    organisation: Vec<bool>,
     options: TagOptions,
 }
 
@@ -218,6 +221,13 @@ impl Tagger {
                 for v in case_variants(x, CaseRule::Auto) {
                     add(v, Candidate::Exclude { entity: i });
                 }
+                // Plural exclusions, as for demonyms: "Korean American" also blocks "Korean
+                // Americans", which would otherwise fall back to "Korean".
+                if x.ends_with('n') {
+                    for v in case_variants(&format!("{x}s"), CaseRule::Auto) {
+                        add(v, Candidate::Exclude { entity: i });
+                    }
+                }
             }
             for r in &e.roles {
                 if let Some(&o) = office_index.get(r.office.as_str()) {
@@ -264,12 +274,18 @@ impl Tagger {
             .kind(Some(kind))
             .build(&texts)
             .map_err(|e| Error::Config(format!("cannot build the matcher: {e}")))?;
+        let organisation = dict
+            .entities
+            .iter()
+            .map(|e| matches!(e.kind.as_str(), "organisation" | "organization"))
+            .collect();
         Ok(Tagger {
             ac,
             patterns,
             prefixes,
             offices,
             entity_offices,
+            organisation,
             options,
         })
     }
@@ -440,6 +456,12 @@ impl Tagger {
             };
             if let Some((entity, kind)) = pick {
                 state.saw(entity, start, kind);
+                let len = if kind == AliasKind::Name && self.organisation[entity as usize] {
+                    let sentence_end = state.sentence.end.max(end);
+                    len + company_suffix(&text[end..sentence_end])
+                } else {
+                    len
+                };
                 return Resolved::Mention { len, entity, kind };
             }
         }
@@ -631,6 +653,29 @@ fn cap_sentences(text: &str, sentences: Vec<text::Sentence>) -> Vec<text::Senten
         }
     }
     out
+}
+
+/// Legal forms written after a company's name, longest first.
+const COMPANY_SUFFIXES: &[&str] = &[
+    " Co., Ltd.",
+    " Corporation",
+    " Corp.",
+    " Co.",
+    " Inc.",
+    " Ltd.",
+];
+
+/// The length of a legal-form suffix at the start of `after` ("Nippon Steel & Sumitomo Metal"
+/// + " Corp."), which belongs to the organisation's name, or 0. Checked only after an
+/// organisation's name, so it costs nothing on other text.
+fn company_suffix(after: &str) -> usize {
+    COMPANY_SUFFIXES
+        .iter()
+        .find(|s| {
+            after.starts_with(*s)
+                && (s.ends_with('.') || !after[s.len()..].chars().next().is_some_and(is_word_char))
+        })
+        .map_or(0, |s| s.len())
 }
 
 /// Whether a role phrase is followed by a name ("President Moon Jae-in"), making it a title.

@@ -23,7 +23,8 @@ const DICT: &str = r#"{
     {"id": "us", "type": "country", "label": "United States",
      "aliases": [{"text": "US", "case": "exact"}, {"text": "U.S.", "case": "exact"}],
      "demonyms": ["American"], "metonyms": ["Washington"],
-     "exclude": ["Washington state", "Washington Post"]},
+     "exclude": ["Washington state", "Washington Post", "Japanese American"]},
+    {"id": "steel", "type": "organisation", "label": "Nippon Steel"},
     {"id": "za", "type": "country", "label": "South Africa"},
     {"id": "south", "type": "place", "label": "South"},
     {"id": "comfort_women", "type": "event", "label": "comfort women"},
@@ -322,6 +323,12 @@ fn metonyms_and_exclusions() {
         ),
         ("exclusion in capitals", "WASHINGTON POST", None, &[]),
         (
+            "an exclusion ending in a demonym blocks its plural too",
+            "Japanese Americans and Americans",
+            None,
+            &[("Japanese", "jp"), ("Americans", "us")],
+        ),
+        (
             "a longer name of another entity wins",
             "Seoul National University",
             None,
@@ -339,6 +346,44 @@ fn metonyms_and_exclusions() {
         .map(|t| t.2)
         .collect();
     assert_eq!(kinds, ["name", "demonym", "metonym"]);
+}
+
+#[test]
+fn company_names_keep_their_legal_form() {
+    run(&[
+        (
+            "the suffixes",
+            "Nippon Steel Corp. and Nippon Steel Co., Ltd. met Nippon Steel Corporation.",
+            None,
+            &[
+                ("Nippon Steel Corp.", "steel"),
+                ("Nippon Steel Co., Ltd.", "steel"),
+                ("Nippon Steel Corporation", "steel"),
+            ],
+        ),
+        (
+            "only whole suffixes",
+            "Nippon Steel Inc shares; Nippon Steel Corporations; Nippon Steel Co-op.",
+            None,
+            &[
+                ("Nippon Steel", "steel"),
+                ("Nippon Steel", "steel"),
+                ("Nippon Steel", "steel"),
+            ],
+        ),
+        (
+            "only after an organisation",
+            "Japan Inc. and Seoul Corp. rose.",
+            None,
+            &[("Japan", "jp"), ("Seoul", "kr")],
+        ),
+        (
+            "a suffix that ends the sentence",
+            "Shares fell at Nippon Steel Inc. The yen rose.",
+            None,
+            &[("Nippon Steel Inc.", "steel")],
+        ),
+    ]);
 }
 
 #[test]
