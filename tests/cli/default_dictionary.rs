@@ -281,6 +281,31 @@ fn wire_sentences_tag_the_newer_entities() {
 }
 
 #[test]
+fn abbreviated_demonyms_wartime_labour_and_hyphenated_americans() {
+    check(&[
+        (
+            "2020-10-26",
+            "Kyodo said the wartime labor issue and N. Korean missiles worried S. Korean \
+             officials; former wartime labourers met S. Koreans.",
+            &[
+                ("Kyodo", "kyodo"),
+                ("wartime labor issue", "forced_labour_issue"),
+                ("N. Korean", "kp"),
+                ("S. Korean", "kr"),
+                ("wartime labourers", "forced_labour_issue"),
+                ("S. Koreans", "kr"),
+            ],
+        ),
+        (
+            "2019-08-15",
+            "Korean Americans, Japanese-Americans and Korean-American voters watched Japanese \
+             and American envoys.",
+            &[("Japanese", "jp"), ("American", "us")],
+        ),
+    ]);
+}
+
+#[test]
 fn ordinary_words_and_bare_short_forms_are_not_tagged() {
     check(&[
         (
