@@ -281,7 +281,7 @@ fn wire_sentences_tag_the_newer_entities() {
 }
 
 #[test]
-fn abbreviated_demonyms_wartime_labour_and_hyphenated_americans() {
+fn abbreviated_koreas_wartime_labour_and_hyphenated_americans() {
     check(&[
         (
             "2020-10-26",
@@ -301,6 +301,16 @@ fn abbreviated_demonyms_wartime_labour_and_hyphenated_americans() {
             "Korean Americans, Japanese-Americans and Korean-American voters watched Japanese \
              and American envoys.",
             &[("Japanese", "jp"), ("American", "us")],
+        ),
+        (
+            "2019-08-02",
+            "N.Korea fires missiles as S.Korea's N.Korean and S.Korean envoys wait",
+            &[
+                ("N.Korea", "kp"),
+                ("S.Korea", "kr"),
+                ("N.Korean", "kp"),
+                ("S.Korean", "kr"),
+            ],
         ),
     ]);
 }
