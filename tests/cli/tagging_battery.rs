@@ -13,13 +13,22 @@
 //!
 //! A predicted mention is a true positive when its byte span and entity both agree with an
 //! expected one. The test prints every disagreement and fails below the floors.
+//!
+//! First run, before any fix (the estimate for unseen text): precision 0.980 (192/196),
+//! recall 0.985 (192/195). The misses were "S. Korean" (tagged as "Korean"), "wartime labor
+//! issue" (no such alias) and "Nippon Steel & Sumitomo Metal Corp." (the span stopped before
+//! "Corp."); the false positives were those two shorter spans and "Korean Americans" read as
+//! "Korean" and "Americans". After the fixes (abbreviated demonyms, the wartime labour
+//! aliases, plural exclusions, legal-form suffixes of company names): 1.000 (195/195) and
+//! 1.000 (195/195), which spends the battery as a held-out measure. The floors sit 0.05
+//! below.
 
 use kgraph::corpus::{Date, Document};
 use kgraph::dictionary::Dictionary;
 use kgraph::tagger::Tagger;
 
-const MIN_PRECISION: f64 = 0.0;
-const MIN_RECALL: f64 = 0.0;
+const MIN_PRECISION: f64 = 0.95;
+const MIN_RECALL: f64 = 0.95;
 
 /// (date, text, expected (surface, entity id) pairs in text order).
 type Passage = (
