@@ -665,8 +665,8 @@ const COMPANY_SUFFIXES: &[&str] = &[
     " Ltd.",
 ];
 
-/// The length of a legal-form suffix at the start of `after` ("Nippon Steel & Sumitomo Metal"
-/// + " Corp."), which belongs to the organisation's name, or 0. Checked only after an
+/// The length of a legal-form suffix at the start of `after` (" Corp." after "Nippon Steel &
+/// Sumitomo Metal"), which belongs to the organisation's name, or 0. Checked only after an
 /// organisation's name, so it costs nothing on other text.
 fn company_suffix(after: &str) -> usize {
     COMPANY_SUFFIXES
