@@ -2302,6 +2302,48 @@ impl<'a> Sentence<'a> {
             .max_by_key(|&k| self.mention_words[k].end)
     }
 
+    /// What a passive acts on: the nearest usable mention before the verb that is not a topic
+    /// after "over" ("Tokyo's demand for an apology over the radar incident was rebuffed by
+    /// Seoul"), else, up to 16 words away, a possessive opening the sentence ("Japan's plan to
+    /// release treated water from ... into the sea was criticised by China").
+    fn patient(
+        &self,
+        types: &[String],
+        before: usize,
+        max: usize,
+        trigger: &Range<usize>,
+    ) -> Option<usize> {
+        let topic = |k: usize| {
+            let mut b = self.ext_start[k];
+            while b > 0 && self.owner[b - 1].is_none() && DETERMINERS.contains(&self.word(b - 1)) {
+                b -= 1;
+            }
+            b > 0 && self.owner[b - 1].is_none() && self.word(b - 1) == "over"
+        };
+        (0..self.ms.len())
+            .filter(|&k| {
+                let end = self.mention_words[k].end;
+                end <= before
+                    && before - end <= max
+                    && self.usable(k, types, trigger)
+                    && !self.agent_before(k)
+                    && !self.city_before(k)
+                    && !topic(k)
+            })
+            .max_by_key(|&k| self.mention_words[k].end)
+            .or_else(|| {
+                let first = (0..self.ms.len()).find(|&k| !self.modifier[k])?;
+                let m = &self.ms[first];
+                let possessive = self.text[m.end..].starts_with("'s")
+                    || self.text[m.end..].starts_with("\u{2019}s");
+                (self.ext_start[first] == 0
+                    && possessive
+                    && before - self.mention_words[first].end <= 16
+                    && self.usable(first, types, trigger))
+                .then_some(first)
+            })
+    }
+
     /// Whether mention `k` follows "by" (or "by the"): the agent of an earlier passive, not a
     /// party to a later trigger ("Japan, backed by the United States, criticised ...").
     fn agent_before(&self, k: usize) -> bool {
@@ -2438,6 +2480,9 @@ impl<'a> Sentence<'a> {
     /// dispute with Japan dragged on").
     fn clause_subject(&self, s: usize, types: &[String], t: &Range<usize>) -> Option<usize> {
         let between = self.mention_words[s].end..t.start;
+        if let Some(main) = self.conjunct_subject(s, types, t) {
+            return Some(main);
+        }
         for i in between.clone() {
             if self.owner[i].is_some() {
                 continue;
@@ -2461,6 +2506,94 @@ impl<'a> Sentence<'a> {
             }
         }
         Some(s)
+    }
+
+    /// The subject of a verb coordinated with an earlier one ("Kono called the ruling
+    /// regrettable and accused South Korea of ...", "Trump has warned ... South Korea and has
+    /// threatened to ..."): when "and" (auxiliaries and adverbs after it) stands right before
+    /// the trigger, after the nearest mention `s`, that mention is an object of the first verb
+    /// and the subject is the sentence's first usable mention that no preposition governs.
+    /// Only the words before the trigger are read.
+    fn conjunct_subject(&self, s: usize, types: &[String], t: &Range<usize>) -> Option<usize> {
+        let s_end = self.mention_words[s].end;
+        let mut i = t.start;
+        // "and has threatened to scrap": one verb before "to" is let through.
+        let (mut to, mut verb) = (false, false);
+        let and = loop {
+            if i <= s_end {
+                return None;
+            }
+            i -= 1;
+            if self.owner[i].is_some() {
+                return None;
+            }
+            let w = self.word(i);
+            if w == "and" {
+                break i;
+            }
+            if verb {
+                verb = false;
+                continue;
+            }
+            if w == "to" && !to {
+                (to, verb) = (true, true);
+                continue;
+            }
+            if !(matches!(
+                w,
+                "has" | "have" | "had" | "also" | "then" | "later" | "again" | "subsequently"
+            ) || (w.len() >= 5 && w.ends_with("ly") && !NOT_ADVERBS.contains(&w)))
+            {
+                return None;
+            }
+        };
+        // A comma before "and" may start a new clause whose subject comes later.
+        if self.text[self.words[and - 1].span.end..self.words[and].span.start].contains(',') {
+            return None;
+        }
+        let main = (0..self.ms.len())
+            .filter(|&k| {
+                self.mention_words[k].end <= s_end
+                    && self.usable(k, types, t)
+                    && !self.agent_before(k)
+                    && !self.city_before(k)
+                    && !self.governed(k)
+            })
+            .min_by_key(|&k| self.mention_words[k].start)?;
+        // A subordinate clause between them ends the main clause's reach.
+        let crossed = (self.mention_words[main].end..and).any(|i| {
+            self.owner[i].is_none()
+                && (SUBORDINATORS.contains(&self.word(i))
+                    || matches!(self.word(i), "that" | "which" | "who"))
+        });
+        (!crossed && main != s).then_some(main)
+    }
+
+    /// Whether a preposition stands right before mention `k` ("talks with Seoul").
+    fn governed(&self, k: usize) -> bool {
+        let b = self.ext_start[k];
+        b > 0
+            && self.owner[b - 1].is_none()
+            && matches!(
+                self.word(b - 1),
+                "with"
+                    | "of"
+                    | "from"
+                    | "to"
+                    | "for"
+                    | "on"
+                    | "over"
+                    | "about"
+                    | "against"
+                    | "after"
+                    | "before"
+                    | "in"
+                    | "at"
+                    | "by"
+                    | "into"
+                    | "toward"
+                    | "towards"
+            )
     }
 
     /// The agent of a passive: the nearest allowed mention after word `after` (the one after
@@ -2518,7 +2651,7 @@ impl<'a> Sentence<'a> {
                 let ws: [&str; 4] = std::array::from_fn(|i| if i < n { w(i) } else { "" });
                 let and = matches!(
                     ws,
-                    ["and" | "or", "" | "the" | "also", "", ""]
+                    ["and" | "or" | "nor", "" | "the" | "also", "", ""]
                         | ["and", "also", "the", ""]
                         | ["as", "well", "as", "" | "the"]
                 );
@@ -2573,7 +2706,7 @@ impl<'a> Sentence<'a> {
             let (first, last) = (group[0], group[group.len() - 1]);
             joints.iter().all(|&j| j == Joint::Comma)
                 && self.ext_start[first] == 0
-                && self.mention_words[last].end == trigger.start
+                && self.headline_gap(self.mention_words[last].end, trigger.start)
                 && group.iter().all(|&j| self.kind(j) == self.kind(first))
                 && group[1..]
                     .iter()
@@ -2605,6 +2738,23 @@ impl<'a> Sentence<'a> {
         group
     }
 
+    /// Whether the words from `from` to the trigger at `to` let a headline's comma list reach
+    /// the trigger: none, or up to three lower-case words without punctuation ("S. Korea, U.S.
+    /// agree to extend ...", "Japan, China to hold talks").
+    fn headline_gap(&self, from: usize, to: usize) -> bool {
+        if from == to {
+            return true;
+        }
+        if from > to || to - from > 3 {
+            return false;
+        }
+        let gap = &self.text[self.words[from].span.start..self.words[to].span.start];
+        (from..to).all(|i| self.owner[i].is_none() && !self.capitalised(i))
+            && gap
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+    }
+
     /// "between A ... and B": the first usable mention after the "and" that follows A, when at
     /// most three words (and any mentions) stand between A and the "and", and at most an
     /// article between the "and" and B's phrase.
@@ -2632,6 +2782,22 @@ impl<'a> Sentence<'a> {
         let plain_between = (and + 1..self.ext_start[b])
             .all(|i| self.owner[i].is_none() && matches!(self.word(i), "the" | "a" | "an"));
         plain_between.then_some(b)
+    }
+
+    /// Whether the trigger's verb is a participle used as an adjective after a determiner
+    /// ("the seized assets of Japanese companies"): it names no one who acted.
+    fn attributive(&self, t: &Range<usize>) -> bool {
+        let v = t.start;
+        let w = self.word(v);
+        v > 0
+            && self.owner[v].is_none()
+            && self.owner[v - 1].is_none()
+            && w.len() >= 5
+            && w.ends_with("ed")
+            && matches!(
+                self.word(v - 1),
+                "the" | "a" | "an" | "its" | "their" | "his" | "her" | "these" | "those"
+            )
     }
 
     /// The subject of a participle clause ("..., accusing Seoul of"): the subject of the
@@ -2858,8 +3024,10 @@ impl<'a> Sentence<'a> {
                 let (s, o) = if let Some(by) = by {
                     (
                         self.agent(&rule.subject_types, by + 1, max),
-                        self.left(&rule.object_types, t.start, max, t),
+                        self.patient(&rule.object_types, t.start, max, t),
                     )
+                } else if rule.voice == Voice::Active && self.attributive(t) {
+                    (None, None)
                 } else if rule.voice == Voice::Active {
                     (
                         self.participle_subject(f, prev)
@@ -2968,7 +3136,18 @@ impl<'a> Sentence<'a> {
                                     "call" | "calls" | "called" | "calling"
                                 )))
                 });
-                if urged {
+                // "ask the Supreme Court, which in 2018 ordered Nippon Steel to compensate": the
+                // trigger is in a relative clause of the one asked, and stated.
+                let relative = || {
+                    let last = subjects
+                        .iter()
+                        .map(|&k| self.mention_words[k].end)
+                        .max()
+                        .unwrap_or(first);
+                    (last..t.start)
+                        .any(|i| self.owner[i].is_none() && matches!(self.word(i), "which" | "who"))
+                };
+                if urged && !relative() {
                     return None;
                 }
             }
@@ -2986,8 +3165,20 @@ impl<'a> Sentence<'a> {
         {
             return None;
         }
-        let negated =
-            self.negated(near_from, t.start) || t.clone().any(|i| NEGATORS.contains(&self.word(i)));
+        // "Neither Seoul nor Tokyo has criticised ...": the negation stands before the subjects.
+        let neither = rule.voice == Voice::Active
+            && by.is_none()
+            && subjects
+                .iter()
+                .map(|&k| self.ext_start[k])
+                .filter(|&s| s < t.start)
+                .min()
+                .is_some_and(|s| {
+                    s > 0 && self.owner[s - 1].is_none() && self.word(s - 1) == "neither"
+                });
+        let negated = neither
+            || self.negated(near_from, t.start)
+            || t.clone().any(|i| NEGATORS.contains(&self.word(i)));
         let modality = self
             .modality(near_from..t.start, false)
             .or(rule.modality.as_deref())
@@ -3248,6 +3439,8 @@ const REFUSALS: &[&str] = &[
     "fails",
     "failed",
     "failing",
+    "refusal",
+    "refusals",
 ];
 
 /// Words a negator reaches its verb across: auxiliaries, particles, some adverbs and verbs
