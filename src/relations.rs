@@ -2480,7 +2480,7 @@ impl<'a> Sentence<'a> {
     /// dispute with Japan dragged on").
     fn clause_subject(&self, s: usize, types: &[String], t: &Range<usize>) -> Option<usize> {
         let between = self.mention_words[s].end..t.start;
-        if let Some(main) = self.conjunct_subject(s, types, t) {
+        if let Some(main) = self.conjunct_subject(Some(s), types, t) {
             return Some(main);
         }
         for i in between.clone() {
@@ -2490,6 +2490,34 @@ impl<'a> Sentence<'a> {
             let w = self.word(i);
             let next = self.word_after(i);
             if SUBORDINATORS.contains(&w) || (w == "as" && matches!(next, "the" | "its" | "their"))
+            {
+                return None;
+            }
+            // "a resolution at the Security Council on Thursday that would have tightened
+            // sanctions": the relative pronoun's antecedent is the subject, and it is no
+            // mention when none stands right before it or before its head noun ("the Park
+            // Chung-hee government, which ratified").
+            if matches!(w, "that" | "which")
+                && i > self.mention_words[s].end + 1
+                && (i + 1..t.start).all(|j| {
+                    self.owner[j].is_none()
+                        && (matches!(
+                            self.word(j),
+                            "would"
+                                | "will"
+                                | "could"
+                                | "might"
+                                | "may"
+                                | "has"
+                                | "have"
+                                | "had"
+                                | "was"
+                                | "is"
+                                | "also"
+                                | "not"
+                                | "never"
+                        ))
+                })
             {
                 return None;
             }
@@ -2511,11 +2539,16 @@ impl<'a> Sentence<'a> {
     /// The subject of a verb coordinated with an earlier one ("Kono called the ruling
     /// regrettable and accused South Korea of ...", "Trump has warned ... South Korea and has
     /// threatened to ..."): when "and" (auxiliaries and adverbs after it) stands right before
-    /// the trigger, after the nearest mention `s`, that mention is an object of the first verb
+    /// the trigger, after the nearest mention `s` if any, that mention is an object of the first verb
     /// and the subject is the sentence's first usable mention that no preposition governs.
     /// Only the words before the trigger are read.
-    fn conjunct_subject(&self, s: usize, types: &[String], t: &Range<usize>) -> Option<usize> {
-        let s_end = self.mention_words[s].end;
+    fn conjunct_subject(
+        &self,
+        s: Option<usize>,
+        types: &[String],
+        t: &Range<usize>,
+    ) -> Option<usize> {
+        let s_end = s.map_or(0, |s| self.mention_words[s].end);
         let mut i = t.start;
         // "and has threatened to scrap": one verb before "to" is let through.
         let (mut to, mut verb) = (false, false);
@@ -2553,7 +2586,7 @@ impl<'a> Sentence<'a> {
         }
         let main = (0..self.ms.len())
             .filter(|&k| {
-                self.mention_words[k].end <= s_end
+                self.mention_words[k].end <= s.map_or(and, |_| s_end)
                     && self.usable(k, types, t)
                     && !self.agent_before(k)
                     && !self.city_before(k)
@@ -2566,7 +2599,44 @@ impl<'a> Sentence<'a> {
                 && (SUBORDINATORS.contains(&self.word(i))
                     || matches!(self.word(i), "that" | "which" | "who"))
         });
-        (!crossed && main != s).then_some(main)
+        (!crossed && Some(main) != s).then_some(main)
+    }
+
+    /// "Japan and South Korea joined Washington in sanctioning ...": when the subject `s`
+    /// follows a form of "join" and "in" follows it right before the trigger, the subjects of
+    /// "join" act too.
+    fn joined_in(&self, s: usize, types: &[String], t: &Range<usize>) -> Few<usize> {
+        let j = self.ext_start[s];
+        let end = self.mention_words[s].end;
+        if j == 0
+            || end + 1 != t.start
+            || self.owner[end].is_some()
+            || self.word(end) != "in"
+            || self.owner[j - 1].is_some()
+            || !matches!(self.word(j - 1), "join" | "joins" | "joined" | "joining")
+        {
+            return Few::new();
+        }
+        match self.left(types, j - 1, 6, t) {
+            Some(k) => self.coordinated(k, types, t),
+            None => Few::new(),
+        }
+    }
+
+    /// "Under pressure from Washington, Japan agreed to ...": a passive trigger after "under"
+    /// (an adjective between) acts on the first mention after its agent `s` and a comma.
+    fn under_object(&self, s: usize, types: &[String], t: &Range<usize>) -> Option<usize> {
+        let under = |i: usize| self.owner[i].is_none() && self.word(i) == "under";
+        let after_under = (t.start >= 1 && under(t.start - 1))
+            || (t.start >= 2 && self.owner[t.start - 1].is_none() && under(t.start - 2));
+        if !after_under {
+            return None;
+        }
+        let end = self.mention_words[s].end;
+        let k = self.right(types, end, 2, t)?;
+        let comma = self.ext_start[k] > 0
+            && self.text[self.ms[s].end..self.words[self.ext_start[k]].span.start].contains(',');
+        comma.then_some(k)
     }
 
     /// Whether a preposition stands right before mention `k` ("talks with Seoul").
@@ -2800,19 +2870,23 @@ impl<'a> Sentence<'a> {
             )
     }
 
-    /// The subject of a participle clause ("..., accusing Seoul of"): the subject of the
+    /// The subject of a participle clause ("..., accusing Seoul of", "..., escalating a feud
+    /// with Tokyo"): the subject of the
     /// sentence's previous statement, else the nearest allowed mention before the previous
     /// past-tense verb.
     fn participle_subject(&self, f: &Found, prev: &[(usize, usize)]) -> Option<usize> {
         let t = &f.trigger;
         let types = &f.rule.subject_types;
-        let w = self.word(t.start);
-        let comma = t.start > 0
-            && self.text[self.words[t.start - 1].span.end..self.words[t.start].span.start]
-                .contains(',');
-        if self.owner[t.start].is_some() || w.len() < 5 || !w.ends_with("ing") || !comma {
-            return None;
-        }
+        // The participle is the trigger or stands up to two plain words before it
+        // ("..., escalating a feud with Tokyo").
+        let at = (t.start.saturating_sub(2)..=t.start).find(|&i| {
+            let w = self.word(i);
+            w.len() >= 5
+                && w.ends_with("ing")
+                && (i..=t.start).all(|j| self.owner[j].is_none())
+                && i > 0
+                && self.text[self.words[i - 1].span.end..self.words[i].span.start].contains(',')
+        })?;
         if let Some(&(_, k)) = prev
             .iter()
             .rev()
@@ -2820,7 +2894,7 @@ impl<'a> Sentence<'a> {
         {
             return Some(k);
         }
-        let verb = (0..t.start)
+        let verb = (0..at)
             .rev()
             .find(|&i| self.owner[i].is_none() && looks_past(self.word(i)))?;
         self.left(types, verb, f.rule.max_distance, t)
@@ -3041,13 +3115,22 @@ impl<'a> Sentence<'a> {
                         }),
                     )
                 } else {
-                    (
-                        self.right(&rule.subject_types, t.end, max, t),
-                        f.slot
-                            .or_else(|| self.left(&rule.object_types, t.start, max, t)),
-                    )
+                    let s = self.right(&rule.subject_types, t.end, max, t);
+                    let o = f
+                        .slot
+                        .or_else(|| self.left(&rule.object_types, t.start, max, t))
+                        .or_else(|| self.under_object(s?, &rule.object_types, t));
+                    (s, o)
                 };
-                let mut s = s?;
+                let mut s = match s {
+                    Some(s) => s,
+                    // "Kono called Seoul's handling of ... regrettable on Friday and accused
+                    // South Korea": the first verb's subject, however far.
+                    None if by.is_none() && rule.voice == Voice::Active => {
+                        self.conjunct_subject(None, &rule.subject_types, t)?
+                    }
+                    None => return None,
+                };
                 if by.is_none() && rule.voice == Voice::Active {
                     s = self.clause_subject(s, &rule.subject_types, t)?;
                 }
@@ -3056,7 +3139,14 @@ impl<'a> Sentence<'a> {
                     Some(o) => objects = self.coordinated(o, &rule.object_types, t),
                     None => inner_object = Some(inner?),
                 }
-                let group = self.coordinated(s, &rule.subject_types, t);
+                let mut group = self.coordinated(s, &rule.subject_types, t);
+                if by.is_none() && rule.voice == Voice::Active {
+                    for k in self.joined_in(s, &rule.subject_types, t).iter() {
+                        if !group.contains(k) {
+                            group.push(*k);
+                        }
+                    }
+                }
                 let left_end = group
                     .iter()
                     .map(|&k| self.mention_words[k].end)

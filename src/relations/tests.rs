@@ -1403,3 +1403,48 @@ fn news_phrasings_of_this_round() {
         ("China said Washington's trade war would hurt Japan.", &[]),
     ]);
 }
+
+#[test]
+fn coordinated_verbs_joined_parties_participles_and_relative_clauses() {
+    check(&[
+        // The first verb's subject, beyond the rule's distance.
+        (
+            "Shinzo Abe called the handling of the dispute over wartime labour by the government extremely regrettable on Friday and accused South Korea of lying.",
+            &[("abe", "accuses", "kr", false, "asserted", false)],
+        ),
+        // Those who join another in an act act too.
+        (
+            "Japan and South Korea joined Washington in sanctioning China.",
+            &[
+                ("us", "sanctions", "cn", false, "asserted", false),
+                ("jp", "sanctions", "cn", false, "asserted", false),
+                ("kr", "sanctions", "cn", false, "asserted", false),
+            ],
+        ),
+        // A participle a few words before the trigger takes the previous statement's subject.
+        (
+            "South Korea said it would scrap GSOMIA with Japan, escalating a feud with Tokyo.",
+            &[
+                ("kr", WITHDRAWS, "gsomia", false, "planned", false),
+                ("jp", "disputes_with", "kr", false, "asserted", false),
+            ],
+        ),
+        // The antecedent of "that" right before the verb is the subject: here no mention.
+        (
+            "China opposed a plan by a committee on Thursday that would have tightened sanctions on Japan.",
+            &[],
+        ),
+        // The mention before the head noun is the antecedent.
+        (
+            "The Shinzo Abe government, which criticised China, fell.",
+            &[("abe", CRITICISES, "cn", false, "asserted", false)],
+        ),
+        (
+            "Under pressure from Washington, Japan agreed to criticise China.",
+            &[
+                ("us", "pressures", "jp", false, "asserted", false),
+                ("jp", CRITICISES, "cn", false, "asserted", false),
+            ],
+        ),
+    ]);
+}
