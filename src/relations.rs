@@ -925,15 +925,27 @@ impl RuleSet {
         let mut lexicon: HashMap<String, u32> = HashMap::new();
         let mut entries: Vec<Entry> = Vec::new();
         let (mut required, mut at_mention, mut anywhere) = (Vec::new(), Vec::new(), Vec::new());
+        // A required token of function words only ("of", "on", "with") is left to the match
+        // when the rule requires another word: those words are in most sentences, so marking
+        // them would cost work at every word and rule out almost nothing.
+        let function_words = |t: &Token| {
+            matches!(t, Token::Words { forms, optional: false, .. }
+                if forms.iter().all(|f| FUNCTION_WORDS.contains(&f.as_str())))
+        };
         for (i, r) in self.rules.iter().enumerate() {
             let i = i as u32;
             let mut all = 0u32;
             let mut next_bit = Some(1u32);
+            let other = r.tokens.iter().any(|t| match t {
+                Token::Words { optional, .. } => !optional && !function_words(t),
+                Token::Mention { words, .. } => !words.is_empty(),
+                Token::Gap(_) => false,
+            });
             for (ti, t) in r.tokens.iter().enumerate() {
                 let (forms, inside, needed) = match t {
                     Token::Words {
                         forms, optional, ..
-                    } => (forms, false, !optional),
+                    } => (forms, false, !optional && !(other && function_words(t))),
                     Token::Mention { words, .. } => (words, true, !words.is_empty()),
                     Token::Gap(_) => continue,
                 };
@@ -3444,6 +3456,12 @@ fn reversed_next(
 
 /// A part of every word or pair of words that says an act was undone ([`undoes`]).
 const UNDOING_STEMS: &[&str] = &["back", "revers", "course", "turn", "rescind", "reinstat"];
+
+/// Words too common in news to tell which rules can match a sentence.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "on", "upon", "with", "by", "in", "to", "at", "for", "from", "against",
+    "and", "or", "as", "into", "between", "its", "their", "behind",
+];
 
 /// Words that may open a sentence before its subject.
 const OPENERS: &[&str] = &[
