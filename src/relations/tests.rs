@@ -1235,7 +1235,10 @@ fn a_verb_after_and_takes_the_subject_of_the_first_verb() {
         // The nearest country is an object of the first verb; the subject opens the sentence.
         (
             "Shinzo Abe called Seoul's handling of the row regrettable on Friday and accused South Korea of lying.",
-            &[("abe", "accuses", "kr", false, "asserted", false)],
+            &[
+                ("abe", CRITICISES, "kr", false, "asserted", false),
+                ("abe", "accuses", "kr", false, "asserted", false),
+            ],
         ),
         (
             "Barack Obama has warned he could pull troops out of South Korea and has threatened to scrap GSOMIA.",
@@ -1445,6 +1448,32 @@ fn coordinated_verbs_joined_parties_participles_and_relative_clauses() {
                 ("us", "pressures", "jp", false, "asserted", false),
                 ("jp", CRITICISES, "cn", false, "asserted", false),
             ],
+        ),
+    ]);
+}
+
+#[test]
+fn a_judgement_and_allies_of_a_named_country() {
+    check(&[
+        (
+            "Shinzo Abe called Seoul's handling of the export controls \"extremely regrettable\".",
+            &[("abe", CRITICISES, "kr", false, "asserted", false)],
+        ),
+        // "called on" asks; a judgement needs the party right after the verb.
+        (
+            "Japan called on China to act, saying it was regrettable.",
+            &[("jp", "pressures", "cn", false, "asserted", false)],
+        ),
+        (
+            "China and Japan are close US allies.",
+            &[
+                ("cn", "allied_with", "us", false, "asserted", false),
+                ("jp", "allied_with", "us", false, "asserted", false),
+            ],
+        ),
+        (
+            "China and Japan are allies.",
+            &[("cn", "allied_with", "jp", false, "asserted", false)],
         ),
     ]);
 }
