@@ -41,9 +41,10 @@ const MIN_PRECISION_FRESH: f64 = 0.85;
 const MIN_RECALL_FRESH: f64 = 0.75;
 /// The fresh2 set's floors. Its first run, before any rule was changed for it, gave
 /// precision 0.841 (37/44) and recall 0.661 (37/56), all 17 relation-free sentences giving
-/// none: the honest estimate for unseen text. No floors until its causes are fixed.
-const MIN_PRECISION_FRESH2: f64 = 0.0;
-const MIN_RECALL_FRESH2: f64 = 0.0;
+/// none: the honest estimate for unseen text. The general causes of its misses were then
+/// fixed (0.964, 54/56, and 0.964, 54/56), and the floors follow that, less about 0.05.
+const MIN_PRECISION_FRESH2: f64 = 0.9;
+const MIN_RECALL_FRESH2: f64 = 0.9;
 
 /// subject, relation, object, negated
 type Key = (String, String, String, bool);
