@@ -945,7 +945,7 @@ impl RuleSet {
                 let (forms, inside, needed) = match t {
                     Token::Words {
                         forms, optional, ..
-                    } => (forms, false, !optional && !(other && function_words(t))),
+                    } => (forms, false, !(*optional || (other && function_words(t)))),
                     Token::Mention { words, .. } => (words, true, !words.is_empty()),
                     Token::Gap(_) => continue,
                 };
