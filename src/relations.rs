@@ -2731,12 +2731,21 @@ impl<'a> Sentence<'a> {
             1 if w(0) == "the" => (p1 == Some(',')).then_some(Joint::Comma),
             n => {
                 let ws: [&str; 4] = std::array::from_fn(|i| if i < n { w(i) } else { "" });
+                // "eight North Korean officials and a Chinese shipping firm": a demonym's noun
+                // comes before the "and".
+                let demonym = self.ms[a].kind == AliasKind::Demonym;
                 let and = matches!(
                     ws,
-                    ["and" | "or" | "nor", "" | "the" | "also", "", ""]
-                        | ["and", "also", "the", ""]
+                    [
+                        "and" | "or" | "nor",
+                        "" | "the" | "also" | "a" | "an",
+                        "",
+                        ""
+                    ] | ["and", "also", "the", ""]
                         | ["as", "well", "as", "" | "the"]
-                );
+                ) || (demonym
+                    && matches!(ws, [_, "and" | "or", "" | "the" | "a" | "an", ""])
+                    && !self.capitalised(from));
                 (and && matches!(p1, None | Some(','))).then_some(Joint::And)
             }
         }

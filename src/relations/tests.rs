@@ -1477,3 +1477,23 @@ fn a_judgement_and_allies_of_a_named_country() {
         ),
     ]);
 }
+
+#[test]
+fn a_second_object_after_and_a() {
+    check(&[
+        (
+            "China imposed sanctions on Japanese officials and a South Korean shipping firm.",
+            &[
+                ("cn", "sanctions", "jp", false, "asserted", false),
+                ("cn", "sanctions", "kr", false, "asserted", false),
+            ],
+        ),
+        (
+            "China criticised Japan and a South Korean firm.",
+            &[
+                ("cn", CRITICISES, "jp", false, "asserted", false),
+                ("cn", CRITICISES, "kr", false, "asserted", false),
+            ],
+        ),
+    ]);
+}
