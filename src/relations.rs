@@ -925,15 +925,27 @@ impl RuleSet {
         let mut lexicon: HashMap<String, u32> = HashMap::new();
         let mut entries: Vec<Entry> = Vec::new();
         let (mut required, mut at_mention, mut anywhere) = (Vec::new(), Vec::new(), Vec::new());
+        // A required token of function words only ("of", "on", "with") is left to the match
+        // when the rule requires another word: those words are in most sentences, so marking
+        // them would cost work at every word and rule out almost nothing.
+        let function_words = |t: &Token| {
+            matches!(t, Token::Words { forms, optional: false, .. }
+                if forms.iter().all(|f| FUNCTION_WORDS.contains(&f.as_str())))
+        };
         for (i, r) in self.rules.iter().enumerate() {
             let i = i as u32;
             let mut all = 0u32;
             let mut next_bit = Some(1u32);
+            let other = r.tokens.iter().any(|t| match t {
+                Token::Words { optional, .. } => !optional && !function_words(t),
+                Token::Mention { words, .. } => !words.is_empty(),
+                Token::Gap(_) => false,
+            });
             for (ti, t) in r.tokens.iter().enumerate() {
                 let (forms, inside, needed) = match t {
                     Token::Words {
                         forms, optional, ..
-                    } => (forms, false, !optional),
+                    } => (forms, false, !(*optional || (other && function_words(t)))),
                     Token::Mention { words, .. } => (words, true, !words.is_empty()),
                     Token::Gap(_) => continue,
                 };
@@ -2302,6 +2314,48 @@ impl<'a> Sentence<'a> {
             .max_by_key(|&k| self.mention_words[k].end)
     }
 
+    /// What a passive acts on: the nearest usable mention before the verb that is not a topic
+    /// after "over" ("Tokyo's demand for an apology over the radar incident was rebuffed by
+    /// Seoul"), else, up to 16 words away, a possessive opening the sentence ("Japan's plan to
+    /// release treated water from ... into the sea was criticised by China").
+    fn patient(
+        &self,
+        types: &[String],
+        before: usize,
+        max: usize,
+        trigger: &Range<usize>,
+    ) -> Option<usize> {
+        let topic = |k: usize| {
+            let mut b = self.ext_start[k];
+            while b > 0 && self.owner[b - 1].is_none() && DETERMINERS.contains(&self.word(b - 1)) {
+                b -= 1;
+            }
+            b > 0 && self.owner[b - 1].is_none() && self.word(b - 1) == "over"
+        };
+        (0..self.ms.len())
+            .filter(|&k| {
+                let end = self.mention_words[k].end;
+                end <= before
+                    && before - end <= max
+                    && self.usable(k, types, trigger)
+                    && !self.agent_before(k)
+                    && !self.city_before(k)
+                    && !topic(k)
+            })
+            .max_by_key(|&k| self.mention_words[k].end)
+            .or_else(|| {
+                let first = (0..self.ms.len()).find(|&k| !self.modifier[k])?;
+                let m = &self.ms[first];
+                let possessive = self.text[m.end..].starts_with("'s")
+                    || self.text[m.end..].starts_with("\u{2019}s");
+                (self.ext_start[first] == 0
+                    && possessive
+                    && before - self.mention_words[first].end <= 16
+                    && self.usable(first, types, trigger))
+                .then_some(first)
+            })
+    }
+
     /// Whether mention `k` follows "by" (or "by the"): the agent of an earlier passive, not a
     /// party to a later trigger ("Japan, backed by the United States, criticised ...").
     fn agent_before(&self, k: usize) -> bool {
@@ -2438,6 +2492,9 @@ impl<'a> Sentence<'a> {
     /// dispute with Japan dragged on").
     fn clause_subject(&self, s: usize, types: &[String], t: &Range<usize>) -> Option<usize> {
         let between = self.mention_words[s].end..t.start;
+        if let Some(main) = self.conjunct_subject(Some(s), types, t) {
+            return Some(main);
+        }
         for i in between.clone() {
             if self.owner[i].is_some() {
                 continue;
@@ -2445,6 +2502,34 @@ impl<'a> Sentence<'a> {
             let w = self.word(i);
             let next = self.word_after(i);
             if SUBORDINATORS.contains(&w) || (w == "as" && matches!(next, "the" | "its" | "their"))
+            {
+                return None;
+            }
+            // "a resolution at the Security Council on Thursday that would have tightened
+            // sanctions": the relative pronoun's antecedent is the subject, and it is no
+            // mention when none stands right before it or before its head noun ("the Park
+            // Chung-hee government, which ratified").
+            if matches!(w, "that" | "which")
+                && i > self.mention_words[s].end + 1
+                && (i + 1..t.start).all(|j| {
+                    self.owner[j].is_none()
+                        && (matches!(
+                            self.word(j),
+                            "would"
+                                | "will"
+                                | "could"
+                                | "might"
+                                | "may"
+                                | "has"
+                                | "have"
+                                | "had"
+                                | "was"
+                                | "is"
+                                | "also"
+                                | "not"
+                                | "never"
+                        ))
+                })
             {
                 return None;
             }
@@ -2461,6 +2546,136 @@ impl<'a> Sentence<'a> {
             }
         }
         Some(s)
+    }
+
+    /// The subject of a verb coordinated with an earlier one ("Kono called the ruling
+    /// regrettable and accused South Korea of ...", "Trump has warned ... South Korea and has
+    /// threatened to ..."): when "and" (auxiliaries and adverbs after it) stands right before
+    /// the trigger, after the nearest mention `s` if any, that mention is an object of the first verb
+    /// and the subject is the sentence's first usable mention that no preposition governs.
+    /// Only the words before the trigger are read.
+    fn conjunct_subject(
+        &self,
+        s: Option<usize>,
+        types: &[String],
+        t: &Range<usize>,
+    ) -> Option<usize> {
+        let s_end = s.map_or(0, |s| self.mention_words[s].end);
+        let mut i = t.start;
+        // "and has threatened to scrap": one verb before "to" is let through.
+        let (mut to, mut verb) = (false, false);
+        let and = loop {
+            if i <= s_end {
+                return None;
+            }
+            i -= 1;
+            if self.owner[i].is_some() {
+                return None;
+            }
+            let w = self.word(i);
+            if w == "and" {
+                break i;
+            }
+            if verb {
+                verb = false;
+                continue;
+            }
+            if w == "to" && !to {
+                (to, verb) = (true, true);
+                continue;
+            }
+            if !(matches!(
+                w,
+                "has" | "have" | "had" | "also" | "then" | "later" | "again" | "subsequently"
+            ) || (w.len() >= 5 && w.ends_with("ly") && !NOT_ADVERBS.contains(&w)))
+            {
+                return None;
+            }
+        };
+        // A comma before "and" may start a new clause whose subject comes later.
+        if self.text[self.words[and - 1].span.end..self.words[and].span.start].contains(',') {
+            return None;
+        }
+        let main = (0..self.ms.len())
+            .filter(|&k| {
+                self.mention_words[k].end <= s.map_or(and, |_| s_end)
+                    && self.usable(k, types, t)
+                    && !self.agent_before(k)
+                    && !self.city_before(k)
+                    && !self.governed(k)
+            })
+            .min_by_key(|&k| self.mention_words[k].start)?;
+        // A subordinate clause between them ends the main clause's reach.
+        let crossed = (self.mention_words[main].end..and).any(|i| {
+            self.owner[i].is_none()
+                && (SUBORDINATORS.contains(&self.word(i))
+                    || matches!(self.word(i), "that" | "which" | "who"))
+        });
+        (!crossed && Some(main) != s).then_some(main)
+    }
+
+    /// "Japan and South Korea joined Washington in sanctioning ...": when the subject `s`
+    /// follows a form of "join" and "in" follows it right before the trigger, the subjects of
+    /// "join" act too.
+    fn joined_in(&self, s: usize, types: &[String], t: &Range<usize>) -> Few<usize> {
+        let j = self.ext_start[s];
+        let end = self.mention_words[s].end;
+        if j == 0
+            || end + 1 != t.start
+            || self.owner[end].is_some()
+            || self.word(end) != "in"
+            || self.owner[j - 1].is_some()
+            || !matches!(self.word(j - 1), "join" | "joins" | "joined" | "joining")
+        {
+            return Few::new();
+        }
+        match self.left(types, j - 1, 6, t) {
+            Some(k) => self.coordinated(k, types, t),
+            None => Few::new(),
+        }
+    }
+
+    /// "Under pressure from Washington, Japan agreed to ...": a passive trigger after "under"
+    /// (an adjective between) acts on the first mention after its agent `s` and a comma.
+    fn under_object(&self, s: usize, types: &[String], t: &Range<usize>) -> Option<usize> {
+        let under = |i: usize| self.owner[i].is_none() && self.word(i) == "under";
+        let after_under = (t.start >= 1 && under(t.start - 1))
+            || (t.start >= 2 && self.owner[t.start - 1].is_none() && under(t.start - 2));
+        if !after_under {
+            return None;
+        }
+        let end = self.mention_words[s].end;
+        let k = self.right(types, end, 2, t)?;
+        let comma = self.ext_start[k] > 0
+            && self.text[self.ms[s].end..self.words[self.ext_start[k]].span.start].contains(',');
+        comma.then_some(k)
+    }
+
+    /// Whether a preposition stands right before mention `k` ("talks with Seoul").
+    fn governed(&self, k: usize) -> bool {
+        let b = self.ext_start[k];
+        b > 0
+            && self.owner[b - 1].is_none()
+            && matches!(
+                self.word(b - 1),
+                "with"
+                    | "of"
+                    | "from"
+                    | "to"
+                    | "for"
+                    | "on"
+                    | "over"
+                    | "about"
+                    | "against"
+                    | "after"
+                    | "before"
+                    | "in"
+                    | "at"
+                    | "by"
+                    | "into"
+                    | "toward"
+                    | "towards"
+            )
     }
 
     /// The agent of a passive: the nearest allowed mention after word `after` (the one after
@@ -2516,12 +2731,21 @@ impl<'a> Sentence<'a> {
             1 if w(0) == "the" => (p1 == Some(',')).then_some(Joint::Comma),
             n => {
                 let ws: [&str; 4] = std::array::from_fn(|i| if i < n { w(i) } else { "" });
+                // "eight North Korean officials and a Chinese shipping firm": a demonym's noun
+                // comes before the "and".
+                let demonym = self.ms[a].kind == AliasKind::Demonym;
                 let and = matches!(
                     ws,
-                    ["and" | "or", "" | "the" | "also", "", ""]
-                        | ["and", "also", "the", ""]
+                    [
+                        "and" | "or" | "nor",
+                        "" | "the" | "also" | "a" | "an",
+                        "",
+                        ""
+                    ] | ["and", "also", "the", ""]
                         | ["as", "well", "as", "" | "the"]
-                );
+                ) || (demonym
+                    && matches!(ws, [_, "and" | "or", "" | "the" | "a" | "an", ""])
+                    && !self.capitalised(from));
                 (and && matches!(p1, None | Some(','))).then_some(Joint::And)
             }
         }
@@ -2573,7 +2797,7 @@ impl<'a> Sentence<'a> {
             let (first, last) = (group[0], group[group.len() - 1]);
             joints.iter().all(|&j| j == Joint::Comma)
                 && self.ext_start[first] == 0
-                && self.mention_words[last].end == trigger.start
+                && self.headline_gap(self.mention_words[last].end, trigger.start)
                 && group.iter().all(|&j| self.kind(j) == self.kind(first))
                 && group[1..]
                     .iter()
@@ -2605,6 +2829,23 @@ impl<'a> Sentence<'a> {
         group
     }
 
+    /// Whether the words from `from` to the trigger at `to` let a headline's comma list reach
+    /// the trigger: none, or up to three lower-case words without punctuation ("S. Korea, U.S.
+    /// agree to extend ...", "Japan, China to hold talks").
+    fn headline_gap(&self, from: usize, to: usize) -> bool {
+        if from == to {
+            return true;
+        }
+        if from > to || to - from > 3 {
+            return false;
+        }
+        let gap = &self.text[self.words[from].span.start..self.words[to].span.start];
+        (from..to).all(|i| self.owner[i].is_none() && !self.capitalised(i))
+            && gap
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+    }
+
     /// "between A ... and B": the first usable mention after the "and" that follows A, when at
     /// most three words (and any mentions) stand between A and the "and", and at most an
     /// article between the "and" and B's phrase.
@@ -2634,19 +2875,39 @@ impl<'a> Sentence<'a> {
         plain_between.then_some(b)
     }
 
-    /// The subject of a participle clause ("..., accusing Seoul of"): the subject of the
+    /// Whether the trigger's verb is a participle used as an adjective after a determiner
+    /// ("the seized assets of Japanese companies"): it names no one who acted.
+    fn attributive(&self, t: &Range<usize>) -> bool {
+        let v = t.start;
+        let w = self.word(v);
+        v > 0
+            && self.owner[v].is_none()
+            && self.owner[v - 1].is_none()
+            && w.len() >= 5
+            && w.ends_with("ed")
+            && matches!(
+                self.word(v - 1),
+                "the" | "a" | "an" | "its" | "their" | "his" | "her" | "these" | "those"
+            )
+    }
+
+    /// The subject of a participle clause ("..., accusing Seoul of", "..., escalating a feud
+    /// with Tokyo"): the subject of the
     /// sentence's previous statement, else the nearest allowed mention before the previous
     /// past-tense verb.
     fn participle_subject(&self, f: &Found, prev: &[(usize, usize)]) -> Option<usize> {
         let t = &f.trigger;
         let types = &f.rule.subject_types;
-        let w = self.word(t.start);
-        let comma = t.start > 0
-            && self.text[self.words[t.start - 1].span.end..self.words[t.start].span.start]
-                .contains(',');
-        if self.owner[t.start].is_some() || w.len() < 5 || !w.ends_with("ing") || !comma {
-            return None;
-        }
+        // The participle is the trigger or stands up to two plain words before it
+        // ("..., escalating a feud with Tokyo").
+        let at = (t.start.saturating_sub(2)..=t.start).find(|&i| {
+            let w = self.word(i);
+            w.len() >= 5
+                && w.ends_with("ing")
+                && (i..=t.start).all(|j| self.owner[j].is_none())
+                && i > 0
+                && self.text[self.words[i - 1].span.end..self.words[i].span.start].contains(',')
+        })?;
         if let Some(&(_, k)) = prev
             .iter()
             .rev()
@@ -2654,7 +2915,7 @@ impl<'a> Sentence<'a> {
         {
             return Some(k);
         }
-        let verb = (0..t.start)
+        let verb = (0..at)
             .rev()
             .find(|&i| self.owner[i].is_none() && looks_past(self.word(i)))?;
         self.left(types, verb, f.rule.max_distance, t)
@@ -2858,8 +3119,10 @@ impl<'a> Sentence<'a> {
                 let (s, o) = if let Some(by) = by {
                     (
                         self.agent(&rule.subject_types, by + 1, max),
-                        self.left(&rule.object_types, t.start, max, t),
+                        self.patient(&rule.object_types, t.start, max, t),
                     )
+                } else if rule.voice == Voice::Active && self.attributive(t) {
+                    (None, None)
                 } else if rule.voice == Voice::Active {
                     (
                         self.participle_subject(f, prev)
@@ -2873,13 +3136,22 @@ impl<'a> Sentence<'a> {
                         }),
                     )
                 } else {
-                    (
-                        self.right(&rule.subject_types, t.end, max, t),
-                        f.slot
-                            .or_else(|| self.left(&rule.object_types, t.start, max, t)),
-                    )
+                    let s = self.right(&rule.subject_types, t.end, max, t);
+                    let o = f
+                        .slot
+                        .or_else(|| self.left(&rule.object_types, t.start, max, t))
+                        .or_else(|| self.under_object(s?, &rule.object_types, t));
+                    (s, o)
                 };
-                let mut s = s?;
+                let mut s = match s {
+                    Some(s) => s,
+                    // "Kono called Seoul's handling of ... regrettable on Friday and accused
+                    // South Korea": the first verb's subject, however far.
+                    None if by.is_none() && rule.voice == Voice::Active => {
+                        self.conjunct_subject(None, &rule.subject_types, t)?
+                    }
+                    None => return None,
+                };
                 if by.is_none() && rule.voice == Voice::Active {
                     s = self.clause_subject(s, &rule.subject_types, t)?;
                 }
@@ -2888,7 +3160,14 @@ impl<'a> Sentence<'a> {
                     Some(o) => objects = self.coordinated(o, &rule.object_types, t),
                     None => inner_object = Some(inner?),
                 }
-                let group = self.coordinated(s, &rule.subject_types, t);
+                let mut group = self.coordinated(s, &rule.subject_types, t);
+                if by.is_none() && rule.voice == Voice::Active {
+                    for k in self.joined_in(s, &rule.subject_types, t).iter() {
+                        if !group.contains(k) {
+                            group.push(*k);
+                        }
+                    }
+                }
                 let left_end = group
                     .iter()
                     .map(|&k| self.mention_words[k].end)
@@ -2968,7 +3247,18 @@ impl<'a> Sentence<'a> {
                                     "call" | "calls" | "called" | "calling"
                                 )))
                 });
-                if urged {
+                // "ask the Supreme Court, which in 2018 ordered Nippon Steel to compensate": the
+                // trigger is in a relative clause of the one asked, and stated.
+                let relative = || {
+                    let last = subjects
+                        .iter()
+                        .map(|&k| self.mention_words[k].end)
+                        .max()
+                        .unwrap_or(first);
+                    (last..t.start)
+                        .any(|i| self.owner[i].is_none() && matches!(self.word(i), "which" | "who"))
+                };
+                if urged && !relative() {
                     return None;
                 }
             }
@@ -2986,8 +3276,20 @@ impl<'a> Sentence<'a> {
         {
             return None;
         }
-        let negated =
-            self.negated(near_from, t.start) || t.clone().any(|i| NEGATORS.contains(&self.word(i)));
+        // "Neither Seoul nor Tokyo has criticised ...": the negation stands before the subjects.
+        let neither = rule.voice == Voice::Active
+            && by.is_none()
+            && subjects
+                .iter()
+                .map(|&k| self.ext_start[k])
+                .filter(|&s| s < t.start)
+                .min()
+                .is_some_and(|s| {
+                    s > 0 && self.owner[s - 1].is_none() && self.word(s - 1) == "neither"
+                });
+        let negated = neither
+            || self.negated(near_from, t.start)
+            || t.clone().any(|i| NEGATORS.contains(&self.word(i)));
         let modality = self
             .modality(near_from..t.start, false)
             .or(rule.modality.as_deref())
@@ -3164,6 +3466,12 @@ fn reversed_next(
 /// A part of every word or pair of words that says an act was undone ([`undoes`]).
 const UNDOING_STEMS: &[&str] = &["back", "revers", "course", "turn", "rescind", "reinstat"];
 
+/// Words too common in news to tell which rules can match a sentence.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "on", "upon", "with", "by", "in", "to", "at", "for", "from", "against",
+    "and", "or", "as", "into", "between", "its", "their", "behind",
+];
+
 /// Words that may open a sentence before its subject.
 const OPENERS: &[&str] = &[
     "but",
@@ -3248,6 +3556,8 @@ const REFUSALS: &[&str] = &[
     "fails",
     "failed",
     "failing",
+    "refusal",
+    "refusals",
 ];
 
 /// Words a negator reaches its verb across: auxiliaries, particles, some adverbs and verbs

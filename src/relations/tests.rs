@@ -1228,3 +1228,272 @@ fn a_subject_is_read_across_its_clause() {
         []
     );
 }
+
+#[test]
+fn a_verb_after_and_takes_the_subject_of_the_first_verb() {
+    check(&[
+        // The nearest country is an object of the first verb; the subject opens the sentence.
+        (
+            "Shinzo Abe called Seoul's handling of the row regrettable on Friday and accused South Korea of lying.",
+            &[
+                ("abe", CRITICISES, "kr", false, "asserted", false),
+                ("abe", "accuses", "kr", false, "asserted", false),
+            ],
+        ),
+        (
+            "Barack Obama has warned he could pull troops out of South Korea and has threatened to scrap GSOMIA.",
+            &[(
+                "obama",
+                "threatens_to_withdraw_from",
+                "gsomia",
+                false,
+                "threatened",
+                false,
+            )],
+        ),
+        // A new clause after a comma and "and" keeps its own subject.
+        (
+            "Japan met China on Monday, and South Korea criticised China.",
+            &[
+                ("cn", MEETS, "jp", false, "asserted", false),
+                ("kr", CRITICISES, "cn", false, "asserted", false),
+            ],
+        ),
+        // Coordinated subjects right before the verb are the subjects, as before.
+        (
+            "Japan and South Korea criticised China.",
+            &[
+                ("jp", CRITICISES, "cn", false, "asserted", false),
+                ("kr", CRITICISES, "cn", false, "asserted", false),
+            ],
+        ),
+        // A party governed by a preposition does not open the clause.
+        (
+            "After talks with China, Japan met Moon Jae-in and criticised South Korea.",
+            &[
+                ("jp", MEETS, "moon", false, "asserted", false),
+                ("jp", CRITICISES, "kr", false, "asserted", false),
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn neither_nor_and_a_refusal_negate() {
+    check(&[
+        (
+            "Neither Seoul nor Tokyo has publicly criticised Washington.",
+            &[
+                ("kr", CRITICISES, "us", true, "asserted", false),
+                ("jp", CRITICISES, "us", true, "asserted", false),
+            ],
+        ),
+        (
+            "Moon Jae-in's refusal to honour GSOMIA has angered Tokyo.",
+            &[("moon", "upholds", "gsomia", true, "asserted", false)],
+        ),
+    ]);
+}
+
+#[test]
+fn a_passive_acts_on_its_subject_not_on_a_topic_after_over() {
+    check(&[
+        (
+            "Tokyo's demand for an apology over the export controls was rebuffed by Seoul.",
+            &[("kr", "rejects", "jp", false, "asserted", false)],
+        ),
+        // A possessive opening the sentence, farther than the rule's distance.
+        (
+            "Japan's plan to release treated water from the crippled plant into the sea was sharply criticised by China.",
+            &[("cn", CRITICISES, "jp", false, "asserted", false)],
+        ),
+    ]);
+}
+
+#[test]
+fn an_attributive_participle_names_no_actor() {
+    check(&[
+        (
+            "Japan would impose sanctions on South Korea if the seized assets of Japanese companies were sold.",
+            &[("jp", "sanctions", "kr", false, "planned", false)],
+        ),
+        (
+            "South Korea seized the assets of Japanese companies.",
+            &[("kr", "seizes_assets_of", "jp", false, "asserted", false)],
+        ),
+    ]);
+}
+
+#[test]
+fn a_headline_list_reaches_its_trigger_across_a_short_verb_phrase() {
+    check(&[
+        (
+            "South Korea, US agree to renew GSOMIA",
+            &[
+                ("kr", "remains_in", "gsomia", false, "asserted", false),
+                ("us", "remains_in", "gsomia", false, "asserted", false),
+            ],
+        ),
+        // A comma after the list is an apposition, not a headline's list.
+        (
+            "South Korea, Japan's neighbour, agreed to renew GSOMIA",
+            &[("jp", "remains_in", "gsomia", false, "asserted", false)],
+        ),
+    ]);
+}
+
+#[test]
+fn the_one_asked_acts_in_its_own_relative_clause() {
+    check(&[
+        (
+            "Lawyers will ask Seoul, which in 2018 ordered Japan to pay compensation, to act.",
+            &[(
+                "kr",
+                "demands_compensation_from",
+                "jp",
+                false,
+                "asserted",
+                false,
+            )],
+        ),
+        ("Washington asked Tokyo to criticise Seoul.", &[]),
+    ]);
+}
+
+#[test]
+fn news_phrasings_of_this_round() {
+    check(&[
+        (
+            "Beijing has refused to cooperate fully with Washington on sanctions.",
+            &[("cn", "cooperates_with", "us", true, "asserted", false)],
+        ),
+        (
+            "South Korea will work closely with the United States and Japan.",
+            &[
+                ("kr", "cooperates_with", "us", false, "planned", false),
+                ("jp", "cooperates_with", "kr", false, "planned", false),
+            ],
+        ),
+        (
+            "Seoul said it would no longer be bound by GSOMIA.",
+            &[("kr", "upholds", "gsomia", true, "planned", false)],
+        ),
+        (
+            "Seoul wants to keep GSOMIA alive.",
+            &[("kr", "remains_in", "gsomia", false, "planned", false)],
+        ),
+        (
+            "Seoul said it would keep its GSOMIA with Tokyo alive.",
+            &[("kr", "remains_in", "gsomia", false, "planned", false)],
+        ),
+        (
+            "Barack Obama imposed tariffs of 25 percent on steel from Japan.",
+            &[("obama", "restricts_trade", "jp", false, "asserted", false)],
+        ),
+        (
+            "Beijing retaliated with an unofficial boycott of South Korean goods.",
+            &[("cn", "restricts_trade", "kr", false, "asserted", false)],
+        ),
+        (
+            "Beijing might retaliate against Seoul with an informal boycott of cosmetics.",
+            &[("cn", "restricts_trade", "kr", false, "hypothetical", false)],
+        ),
+        (
+            "Japan, Washington's closest ally in Asia, will raise its defence budget.",
+            &[("jp", "allied_with", "us", false, "asserted", false)],
+        ),
+        // A possessive that is no ally of the country before it.
+        ("China said Washington's trade war would hurt Japan.", &[]),
+    ]);
+}
+
+#[test]
+fn coordinated_verbs_joined_parties_participles_and_relative_clauses() {
+    check(&[
+        // The first verb's subject, beyond the rule's distance.
+        (
+            "Shinzo Abe called the handling of the dispute over wartime labour by the government extremely regrettable on Friday and accused South Korea of lying.",
+            &[("abe", "accuses", "kr", false, "asserted", false)],
+        ),
+        // Those who join another in an act act too.
+        (
+            "Japan and South Korea joined Washington in sanctioning China.",
+            &[
+                ("us", "sanctions", "cn", false, "asserted", false),
+                ("jp", "sanctions", "cn", false, "asserted", false),
+                ("kr", "sanctions", "cn", false, "asserted", false),
+            ],
+        ),
+        // A participle a few words before the trigger takes the previous statement's subject.
+        (
+            "South Korea said it would scrap GSOMIA with Japan, escalating a feud with Tokyo.",
+            &[
+                ("kr", WITHDRAWS, "gsomia", false, "planned", false),
+                ("jp", "disputes_with", "kr", false, "asserted", false),
+            ],
+        ),
+        // The antecedent of "that" right before the verb is the subject: here no mention.
+        (
+            "China opposed a plan by a committee on Thursday that would have tightened sanctions on Japan.",
+            &[],
+        ),
+        // The mention before the head noun is the antecedent.
+        (
+            "The Shinzo Abe government, which criticised China, fell.",
+            &[("abe", CRITICISES, "cn", false, "asserted", false)],
+        ),
+        (
+            "Under pressure from Washington, Japan agreed to criticise China.",
+            &[
+                ("us", "pressures", "jp", false, "asserted", false),
+                ("jp", CRITICISES, "cn", false, "asserted", false),
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn a_judgement_and_allies_of_a_named_country() {
+    check(&[
+        (
+            "Shinzo Abe called Seoul's handling of the export controls \"extremely regrettable\".",
+            &[("abe", CRITICISES, "kr", false, "asserted", false)],
+        ),
+        // "called on" asks; a judgement needs the party right after the verb.
+        (
+            "Japan called on China to act, saying it was regrettable.",
+            &[("jp", "pressures", "cn", false, "asserted", false)],
+        ),
+        (
+            "China and Japan are close US allies.",
+            &[
+                ("cn", "allied_with", "us", false, "asserted", false),
+                ("jp", "allied_with", "us", false, "asserted", false),
+            ],
+        ),
+        (
+            "China and Japan are allies.",
+            &[("cn", "allied_with", "jp", false, "asserted", false)],
+        ),
+    ]);
+}
+
+#[test]
+fn a_second_object_after_and_a() {
+    check(&[
+        (
+            "China imposed sanctions on Japanese officials and a South Korean shipping firm.",
+            &[
+                ("cn", "sanctions", "jp", false, "asserted", false),
+                ("cn", "sanctions", "kr", false, "asserted", false),
+            ],
+        ),
+        (
+            "China criticised Japan and a South Korean firm.",
+            &[
+                ("cn", CRITICISES, "jp", false, "asserted", false),
+                ("cn", CRITICISES, "kr", false, "asserted", false),
+            ],
+        ),
+    ]);
+}
