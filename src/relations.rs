@@ -1969,22 +1969,15 @@ const DETERMINERS: &[&str] = &[
     "its", "their", "his", "her", "the", "a", "an", "this", "that",
 ];
 
-/// Verbs that give up an intended act ("abandoned its plan to").
+/// Verbs that give up or put off an intended act ("abandoned its plan to", "will suspend its
+/// decision to end"), in the forms a report uses, the base form after "will" or "to".
+#[rustfmt::skip]
 const DROPS: &[&str] = &[
-    "abandoned",
-    "abandons",
-    "dropped",
-    "drops",
-    "shelved",
-    "shelves",
-    "scrapped",
-    "scraps",
-    "retracted",
-    "retracts",
-    "withdrew",
-    "withdraws",
-    "rescinded",
-    "rescinds",
+    "abandon", "abandoned", "abandons", "drop", "dropped", "drops", "shelve", "shelved",
+    "shelves", "scrapped", "scraps", "retract", "retracted", "retracts", "withdrew",
+    "withdraws", "rescind", "rescinded", "rescinds", "suspend", "suspended", "suspends",
+    "suspending", "halt", "halted", "halts", "froze", "freeze", "freezes", "postponed",
+    "postpone", "postpones", "shelving", "abandoning", "dropping",
 ];
 
 /// Verbs of travel: "to" after them names a destination, not a party.

@@ -175,6 +175,15 @@ fn a_plan_given_up_before_the_act_is_reversed_and_not_an_act_of_its_own() {
             "South Korea announced plans to terminate GSOMIA.",
             &[("kr", WITHDRAWS, "gsomia", false, "planned", false)],
         ),
+        // Putting a decision on hold undoes it, in the base form after "will" too.
+        (
+            "South Korea said it will suspend its decision to end GSOMIA.",
+            &[("kr", WITHDRAWS, "gsomia", false, "planned", true)],
+        ),
+        (
+            "Seoul suspended its decision to terminate GSOMIA.",
+            &[("kr", WITHDRAWS, "gsomia", false, "asserted", true)],
+        ),
     ]);
 }
 
