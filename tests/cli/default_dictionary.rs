@@ -312,6 +312,18 @@ fn abbreviated_koreas_wartime_labour_and_hyphenated_americans() {
                 ("S.Korean", "kr"),
             ],
         ),
+        // Headlines also drop the stop.
+        (
+            "2019-08-02",
+            "S Korea, Japan trade barbs as N Korea fires missiles; S Korean and N Korean envoys wait",
+            &[
+                ("S Korea", "kr"),
+                ("Japan", "jp"),
+                ("N Korea", "kp"),
+                ("S Korean", "kr"),
+                ("N Korean", "kp"),
+            ],
+        ),
     ]);
 }
 
