@@ -551,8 +551,9 @@ const OPENERS: &[&str] = &[
     "Earlier", "Later", "According",
 ];
 
-/// The word of ASCII letters at byte `i`, after any opening quotes and brackets.
-fn next_word(text: &str, mut i: usize) -> &str {
+/// The word of ASCII letters at byte `i`, after any opening quotes and brackets, and the byte
+/// where it ends.
+fn next_word(text: &str, mut i: usize) -> (&str, usize) {
     let b = text.as_bytes();
     while i < b.len() {
         match opener_len(b, i) {
@@ -564,8 +565,8 @@ fn next_word(text: &str, mut i: usize) -> &str {
         .iter()
         .take_while(|c| c.is_ascii_alphabetic())
         .count();
-    // Only ASCII was skipped or taken, so both ends are char boundaries.
-    &text[i..i + n]
+    // Whole openers were skipped and only ASCII letters taken: both ends are char boundaries.
+    (&text[i..i + n], i + n)
 }
 
 /// A list marker: "1", "12", "a", "iv".
@@ -647,12 +648,12 @@ fn period_ends(
         Abbreviation::Never => false,
         Abbreviation::BeforeNumber => !first.is_ascii_digit(),
         Abbreviation::BeforeOpener => {
-            OPENERS.contains(&next_word(text, next))
+            OPENERS.contains(&next_word(text, next).0)
                 && !*headline.get_or_insert_with(|| is_headline(&text[para_start..]))
         }
         Abbreviation::Time => {
-            let word = next_word(text, next);
-            let after = text[next + word.len()..].trim_start_matches([' ', '\t']);
+            let (word, end) = next_word(text, next);
+            let after = text[end..].trim_start_matches([' ', '\t']);
             let zone = after.starts_with("time") || after.starts_with("Time");
             !(AFTER_TIME.contains(&word) || zone || first.is_ascii_digit())
         }
@@ -785,6 +786,40 @@ mod tests {
             .iter()
             .map(|s| &original[n.to_original(s.span.start)..n.to_original(s.span.end)])
             .collect()
+    }
+
+    /// Every kind of stop before every opener before words each rule looks at: the
+    /// splitter reads past the opener to the word, so a multi-byte opener must not put a
+    /// slice inside a character.
+    #[test]
+    fn every_stop_before_every_opener_segments_without_panic() {
+        let stops = [
+            "U.S.", "a.m.", "p.m.", "Jan.", "No.", "Dr.", "Inc.", "S.", "Korea.",
+        ];
+        let openers = [
+            "", "\"", "'", "(", "[", "{", "\u{300c}", "\u{300e}", "\u{ff08}",
+        ];
+        let words = [
+            "I",
+            "A",
+            "The",
+            "Tokyo time",
+            "Tuesday",
+            "ET",
+            "5",
+            "\u{c11c}\u{c6b8}",
+            "",
+        ];
+        for stop in stops {
+            for opener in openers {
+                for word in words {
+                    let text = format!("They met at 9 {stop} {opener}{word} said.");
+                    // Checks spans, order and coverage, and panics on a bad slice.
+                    let seg = segment(&text);
+                    assert_well_formed(&text, &seg);
+                }
+            }
+        }
     }
 
     /// Input text and the sentences expected.
@@ -986,6 +1021,18 @@ mod tests {
                 (
                     "Polls closed at 6 p.m. Seoul time. Moon won.",
                     &["Polls closed at 6 p.m. Seoul time.", "Moon won."],
+                ),
+                // A quote of three bytes before the next word: its end is found, not guessed.
+                (
+                    "They met at 9 a.m. \u{300c}I was there,\u{300d} he said.",
+                    &[
+                        "They met at 9 a.m.",
+                        "\u{300c}I was there,\u{300d} he said.",
+                    ],
+                ),
+                (
+                    "They met at 9 a.m. \u{300c}Tokyo time\u{300d} then.",
+                    &["They met at 9 a.m. \u{300c}Tokyo time\u{300d} then."],
                 ),
                 (
                     "Samsung Electronics Co. Ltd. reported gains.",
