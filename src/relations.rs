@@ -2295,6 +2295,18 @@ impl<'a> Sentence<'a> {
         max: usize,
         trigger: &Range<usize>,
     ) -> Option<usize> {
+        self.nearest_left(types, before, max, trigger, |_| true)
+    }
+
+    /// [`Sentence::left`] among the mentions that `keep` also takes.
+    fn nearest_left(
+        &self,
+        types: &[String],
+        before: usize,
+        max: usize,
+        trigger: &Range<usize>,
+        keep: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
         (0..self.ms.len())
             .filter(|&k| {
                 let end = self.mention_words[k].end;
@@ -2303,6 +2315,7 @@ impl<'a> Sentence<'a> {
                     && self.usable(k, types, trigger)
                     && !self.agent_before(k)
                     && !self.city_before(k)
+                    && keep(k)
             })
             .max_by_key(|&k| self.mention_words[k].end)
     }
@@ -2325,17 +2338,7 @@ impl<'a> Sentence<'a> {
             }
             b > 0 && self.owner[b - 1].is_none() && self.word(b - 1) == "over"
         };
-        (0..self.ms.len())
-            .filter(|&k| {
-                let end = self.mention_words[k].end;
-                end <= before
-                    && before - end <= max
-                    && self.usable(k, types, trigger)
-                    && !self.agent_before(k)
-                    && !self.city_before(k)
-                    && !topic(k)
-            })
-            .max_by_key(|&k| self.mention_words[k].end)
+        self.nearest_left(types, before, max, trigger, |k| !topic(k))
             .or_else(|| {
                 let first = (0..self.ms.len()).find(|&k| !self.modifier[k])?;
                 let m = &self.ms[first];
