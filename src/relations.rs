@@ -2570,6 +2570,10 @@ impl<'a> Sentence<'a> {
             }
             let w = self.word(i);
             if w == "and" {
+                // "And" opening the sentence joins no earlier verb.
+                if i == 0 {
+                    return None;
+                }
                 break i;
             }
             if verb {

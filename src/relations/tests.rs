@@ -1506,3 +1506,16 @@ fn a_second_object_after_and_a() {
         ),
     ]);
 }
+
+#[test]
+fn a_sentence_opening_with_and_joins_no_earlier_verb() {
+    // The search for the first verb's subject walked back past "And" at the start.
+    check(&[
+        ("And criticised Japan over GSOMIA.", &[]),
+        ("And then met South Korea over GSOMIA.", &[]),
+        (
+            "And Japan criticised South Korea.",
+            &[("jp", CRITICISES, "kr", false, "asserted", false)],
+        ),
+    ]);
+}
