@@ -188,7 +188,9 @@ fn citation(line: &str) -> bool {
         return true;
     }
     let t = l.trim_end().trim_end_matches(['.', ')']);
-    t.len() >= 4 && t[t.len() - 4..].bytes().all(|b| b.is_ascii_digit()) && t.contains(',')
+    // Bytes, not a str slice: the fourth byte from the end may be inside a character.
+    let b = t.as_bytes();
+    b.len() >= 4 && b[b.len() - 4..].iter().all(u8::is_ascii_digit) && t.contains(',')
 }
 
 /// Judges every paragraph of a document: `true` for furniture. `paragraphs` are the
@@ -320,6 +322,10 @@ mod tests {
             "2. Seoul must keep GSOMIA.",
         ]);
         assert!(!furniture(argument.iter().copied()).iter().any(|&x| x));
+        // A numbered line that ends inside a character of more than one byte is read, not
+        // sliced through.
+        let korean = ["1. 서울", "2. 도쿄, 서울"];
+        assert_eq!(furniture(korean), [false, false]);
     }
 
     #[test]
