@@ -5,6 +5,7 @@
 mod default_dictionary;
 mod hostile;
 mod quality;
+mod random_text;
 mod readers;
 mod relation_battery;
 mod relation_quality;
