@@ -1,13 +1,14 @@
 //! How well the embedded relation rules read news phrasing they were not written from.
 //!
-//! Four sets are scored apart: "tuning" sentences, read while the rules were extended for
+//! Five sets are scored apart: "tuning" sentences, read while the rules were extended for
 //! them; "held-out" sentences written afterwards with their expectations and not tuned on
 //! except for the structural causes of three false positives (the rules have since been fixed
 //! on both, so they are spent); "fresh" sentences, written with their expectations after
-//! that and committed before the rules first read them, then fixed by cause (spent too); and
+//! that and committed before the rules first read them, then fixed by cause (spent too);
 //! "fresh2" sentences (60: 43 stating relations of all twenty types, 17 naming two or more
-//! entities and stating none), written and committed with their expectations before the rules
-//! first read them.
+//! entities and stating none), written and committed the same way, then fixed by cause; and
+//! "fresh3" sentences (55: 43 stating relations, 12 stating none), written and committed with
+//! their expectations before the rules first read them.
 //!
 //! `tests/data/relations_battery.jsonl` holds single sentences in wire-service style about the
 //! default dictionary's entities, one a line as a corpus record (`kgraph build` reads the file
@@ -45,6 +46,10 @@ const MIN_RECALL_FRESH: f64 = 0.75;
 /// fixed (0.964, 54/56, and 0.964, 54/56), and the floors follow that, less about 0.05.
 const MIN_PRECISION_FRESH2: f64 = 0.9;
 const MIN_RECALL_FRESH2: f64 = 0.9;
+/// The fresh3 set's floors: the unseen-text targets (precision 0.75, recall 0.5) until its
+/// first reading is recorded.
+const MIN_PRECISION_FRESH3: f64 = 0.75;
+const MIN_RECALL_FRESH3: f64 = 0.5;
 
 /// subject, relation, object, negated
 type Key = (String, String, String, bool);
@@ -55,7 +60,7 @@ struct Case {
     id: String,
     /// "tuning" (the first sentences, read while the rules were extended), "held-out"
     /// (written afterwards, later tuned on), "fresh" (written next, later tuned on) or
-    /// "fresh2" (written last).
+    /// "fresh2" (written next, later tuned on) or "fresh3" (written last).
     set: String,
     text: String,
     date: Option<String>,
@@ -227,6 +232,7 @@ fn the_rules_read_news_phrasing_beyond_the_seeds() {
             "held-out" => (MIN_PRECISION_HELD_OUT, MIN_RECALL_HELD_OUT),
             "fresh" => (MIN_PRECISION_FRESH, MIN_RECALL_FRESH),
             "fresh2" => (MIN_PRECISION_FRESH2, MIN_RECALL_FRESH2),
+            "fresh3" => (MIN_PRECISION_FRESH3, MIN_RECALL_FRESH3),
             other => panic!("unknown set {other}"),
         };
         let precision = ratio(sc.tp, sc.tp + sc.fp);
