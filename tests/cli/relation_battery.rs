@@ -46,8 +46,10 @@ const MIN_RECALL_FRESH: f64 = 0.75;
 /// fixed (0.964, 54/56, and 0.964, 54/56), and the floors follow that, less about 0.05.
 const MIN_PRECISION_FRESH2: f64 = 0.9;
 const MIN_RECALL_FRESH2: f64 = 0.9;
-/// The fresh3 set's floors: the unseen-text targets (precision 0.75, recall 0.5) until its
-/// first reading is recorded.
+/// The fresh3 set's floors. Its first run, before any rule was changed for it, gave
+/// precision 0.811 (30/37) and recall 0.612 (30/49), all 12 relation-free sentences giving
+/// none: the honest estimate for unseen text. Until its causes are fixed the floors are the
+/// unseen-text targets.
 const MIN_PRECISION_FRESH3: f64 = 0.75;
 const MIN_RECALL_FRESH3: f64 = 0.5;
 
