@@ -664,6 +664,8 @@ fn csv_files_read_back_with_the_same_counts() {
 /// betweenness, degree and weighted degree, modularity of kgraph's communities).
 pub fn networkx_metric_differences(path: &Path) -> Result<[f64; 5], Skip> {
     python_has("networkx")?;
+    // NetworkX's PageRank runs on SciPy (and NumPy), which NetworkX does not require.
+    python_has("scipy")?;
     const SCRIPT: &str = r#"
 import sys, networkx as nx
 from networkx.algorithms.community import modularity
