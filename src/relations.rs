@@ -1964,6 +1964,30 @@ const PLANS: &[&str] = &[
     "proposal",
 ];
 
+/// Nouns for an act or a proposal whose actor follows "by" ("a proposal by Seoul").
+const ACTS: &[&str] = &[
+    "proposal",
+    "proposals",
+    "plan",
+    "plans",
+    "offer",
+    "offers",
+    "request",
+    "requests",
+    "demand",
+    "demands",
+    "bid",
+    "decision",
+    "move",
+    "call",
+    "calls",
+    "suggestion",
+    "attempt",
+    "effort",
+    "efforts",
+    "push",
+];
+
 /// Determiners before a plan noun ("its plan").
 const DETERMINERS: &[&str] = &[
     "its", "their", "his", "her", "the", "a", "an", "this", "that",
@@ -2029,7 +2053,12 @@ fn layout(
     ext_start.clear();
     ext_start.extend(mention_words.iter().map(|r| r.start));
     modifier.clear();
-    modifier.resize(ms.len(), false);
+    // A mention before "-led", "-backed" and the like only modifies the noun after it: "the
+    // U.S.-led Quad", "a China-backed bank", "Seoul-based".
+    modifier.extend(
+        ms.iter()
+            .map(|m| compound_modifier(text.get(m.end..).unwrap_or(""))),
+    );
     let word = |i: usize| &lower[words[i].lower.clone()];
     let capitalised = |i: usize| {
         text[words[i].span.clone()]
@@ -2107,6 +2136,41 @@ fn layout(
         }
         ext_start[k] = t;
     }
+}
+
+/// Words that, joined to a name by a hyphen, make it modify the noun after it.
+const COMPOUND_HEADS: &[&str] = &[
+    "led",
+    "backed",
+    "based",
+    "funded",
+    "owned",
+    "made",
+    "born",
+    "brokered",
+    "sponsored",
+    "controlled",
+    "run",
+    "style",
+    "friendly",
+    "aligned",
+    "centric",
+    "bound",
+];
+
+/// Whether the text after a mention opens with a hyphen and one of [`COMPOUND_HEADS`] as a
+/// whole word ("-led coalition").
+fn compound_modifier(after: &str) -> bool {
+    let Some(rest) = after
+        .strip_prefix('-')
+        .or_else(|| after.strip_prefix('\u{2010}'))
+    else {
+        return false;
+    };
+    let end = rest
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(rest.len());
+    COMPOUND_HEADS.contains(&rest[..end].to_ascii_lowercase().as_str())
 }
 
 /// One sentence as the matcher sees it.
@@ -2344,11 +2408,23 @@ impl<'a> Sentence<'a> {
                 let m = &self.ms[first];
                 let possessive = self.text[m.end..].starts_with("'s")
                     || self.text[m.end..].starts_with("\u{2019}s");
-                (self.ext_start[first] == 0
-                    && possessive
-                    && before - self.mention_words[first].end <= 16
-                    && self.usable(first, types, trigger))
-                .then_some(first)
+                // Or the actor of an act that opens the sentence: "A proposal by Seoul to
+                // ... was rejected by Tokyo".
+                let s = self.ext_start[first];
+                let plain = |i: usize| self.owner[i].is_none();
+                let act_by = s >= 2
+                    && plain(s - 1)
+                    && self.word(s - 1) == "by"
+                    && plain(s - 2)
+                    && ACTS.contains(&self.word(s - 2))
+                    && (0..s - 2).all(|i| plain(i) && DETERMINERS.contains(&self.word(i)));
+                ((s == 0 && possessive) || act_by)
+                    .then_some(first)
+                    .filter(|_| {
+                        self.mention_words[first].end <= before
+                            && before - self.mention_words[first].end <= 16
+                            && self.usable(first, types, trigger)
+                    })
             })
     }
 
@@ -2378,10 +2454,28 @@ impl<'a> Sentence<'a> {
                     && !self.placed(k, trigger)
             })
             .min_by_key(|&k| self.mention_words[k].start)?;
+        // "condemning Japan's export curbs": what a possessive owns is the object when the
+        // dictionary names it, as an act stands for its actor only when it is not named.
+        let k = match self.possessed(k) {
+            Some(n) if self.usable(n, types, trigger) => n,
+            _ => k,
+        };
         // A subordinate clause ends the search ("met in Seoul while the US watched").
         let clause = (after..self.mention_words[k].start)
             .any(|i| self.owner[i].is_none() && SUBORDINATORS.contains(&self.word(i)));
         (!clause).then_some(k)
+    }
+
+    /// The mention right after mention `k` and its possessive ("Japan's export curbs").
+    fn possessed(&self, k: usize) -> Option<usize> {
+        let n = k + 1;
+        let next = self.ms.get(n)?;
+        let gap = self.text.get(self.ms[k].end..next.start)?;
+        let possessive = gap
+            .strip_prefix("'s")
+            .or_else(|| gap.strip_prefix("\u{2019}s"))
+            .is_some_and(|rest| !rest.is_empty() && rest.chars().all(char::is_whitespace));
+        (possessive && self.mention_words[n].start == self.mention_words[k].end).then_some(n)
     }
 
     /// Whether mention `k` is where something happened rather than a party: right after a
@@ -2614,11 +2708,23 @@ impl<'a> Sentence<'a> {
         (!crossed && Some(main) != s).then_some(main)
     }
 
-    /// "Japan and South Korea joined Washington in sanctioning ...": when the subject `s`
-    /// follows a form of "join" and "in" follows it right before the trigger, the subjects of
-    /// "join" act too.
-    fn joined_in(&self, s: usize, types: &[String], t: &Range<usize>) -> Few<usize> {
-        let j = self.ext_start[s];
+    /// "Japan and South Korea joined Washington in sanctioning ...": when the subject `s` and
+    /// the mentions coordinated with it (`group`: "joined Japan and the United States in
+    /// condemning") follow a form of "join" and "in" follows them right before the trigger,
+    /// the subjects of "join" act too.
+    fn joined_in(
+        &self,
+        s: usize,
+        group: &[usize],
+        types: &[String],
+        t: &Range<usize>,
+    ) -> Few<usize> {
+        let j = group
+            .iter()
+            .map(|&k| self.ext_start[k])
+            .min()
+            .unwrap_or(self.ext_start[s])
+            .min(self.ext_start[s]);
         let end = self.mention_words[s].end;
         if j == 0
             || end + 1 != t.start
@@ -3162,7 +3268,8 @@ impl<'a> Sentence<'a> {
                 }
                 let mut group = self.coordinated(s, &rule.subject_types, t);
                 if by.is_none() && rule.voice == Voice::Active {
-                    for k in self.joined_in(s, &rule.subject_types, t).iter() {
+                    let joined = self.joined_in(s, &group, &rule.subject_types, t);
+                    for k in joined.iter() {
                         if !group.contains(k) {
                             group.push(*k);
                         }
@@ -3287,9 +3394,28 @@ impl<'a> Sentence<'a> {
                 .is_some_and(|s| {
                     s > 0 && self.owner[s - 1].is_none() && self.word(s - 1) == "neither"
                 });
+        // A negator or a refusal inside the trigger ("has refused to hold talks with", where
+        // the gap of "has *3 talks" spans the refusal) negates it too.
+        // "sided with neither Tokyo nor Seoul": the negation stands before the objects.
+        let neither_object = objects
+            .iter()
+            .map(|&k| self.ext_start[k])
+            .min()
+            .is_some_and(|s| {
+                s > t.end.saturating_sub(1)
+                    && s > 0
+                    && self.owner[s - 1].is_none()
+                    && self.word(s - 1) == "neither"
+            });
         let negated = neither
+            || neither_object
             || self.negated(near_from, t.start)
-            || t.clone().any(|i| NEGATORS.contains(&self.word(i)));
+            || t.clone().any(|i| {
+                NEGATORS.contains(&self.word(i))
+                    || (REFUSALS.contains(&self.word(i))
+                        && i + 1 < t.end
+                        && self.word(i + 1) == "to")
+            });
         let modality = self
             .modality(near_from..t.start, false)
             .or(rule.modality.as_deref())

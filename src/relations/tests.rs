@@ -1519,3 +1519,93 @@ fn a_sentence_opening_with_and_joins_no_earlier_verb() {
         ),
     ]);
 }
+
+#[test]
+fn fresh3_causes_phrasings_possessed_objects_compounds_and_negations() {
+    check(&[
+        // Phrasings the rules lacked.
+        (
+            "Seoul dropped Tokyo from its fast-track trade list.",
+            &[("kr", "restricts_trade", "jp", false, "asserted", false)],
+        ),
+        // A list of another kind is no trade measure.
+        (
+            "Washington removed Beijing from its list of currency manipulators.",
+            &[],
+        ),
+        (
+            "Barack Obama hosted Park Geun-hye at the White House.",
+            &[("obama", "meets", "park", false, "asserted", false)],
+        ),
+        // Hosting an event is not meeting it.
+        ("Japan hosted the summit in Chengdu.", &[]),
+        (
+            "Japanese and South Korean officials discussed the export curbs on Monday.",
+            &[("jp", "meets", "kr", false, "asserted", false)],
+        ),
+        (
+            "Washington insisted that Tokyo share more intelligence.",
+            &[("us", "pressures", "jp", false, "asserted", false)],
+        ),
+        (
+            "Beijing filed a protest with Seoul over the drills.",
+            &[("cn", "criticises", "kr", false, "asserted", false)],
+        ),
+        (
+            "Japan and the United States staged a joint naval drill.",
+            &[("jp", "cooperates_with", "us", false, "asserted", false)],
+        ),
+        (
+            "Seoul reaffirmed its commitment to GSOMIA.",
+            &[("kr", "upholds", "gsomia", false, "asserted", false)],
+        ),
+        (
+            "Tokyo will stand up to Beijing.",
+            &[("jp", "opposes", "cn", false, "planned", false)],
+        ),
+        // What a possessive owns is the object when the dictionary names it.
+        (
+            "Seoul condemned Japan's export curbs.",
+            &[("kr", "criticises", "controls", false, "asserted", false)],
+        ),
+        (
+            "Beijing criticised Japan's Shinzo Abe.",
+            &[("cn", "criticises", "abe", false, "asserted", false)],
+        ),
+        // A possessive with no named thing after it stays the object.
+        (
+            "Seoul condemned Japan's decision.",
+            &[("kr", "criticises", "jp", false, "asserted", false)],
+        ),
+        // A name before "-led" or "-backed" only modifies the noun after it.
+        ("Beijing opposes the US-led coalition.", &[]),
+        ("Tokyo criticised the China-backed bank.", &[]),
+        // The actor of an act that opens the sentence is its patient.
+        (
+            "A proposal by Seoul to set up a joint fund was rejected by Tokyo.",
+            &[("jp", "rejects", "kr", false, "asserted", false)],
+        ),
+        // The subjects of "join" act too when the joined are a list.
+        (
+            "Seoul joined Tokyo and Washington in condemning Beijing.",
+            &[
+                ("jp", "criticises", "cn", false, "asserted", false),
+                ("us", "criticises", "cn", false, "asserted", false),
+                ("kr", "criticises", "cn", false, "asserted", false),
+            ],
+        ),
+        // A refusal inside the trigger's gap negates it.
+        (
+            "Tokyo has refused to hold talks with Seoul.",
+            &[("jp", "meets", "kr", true, "asserted", false)],
+        ),
+        // "neither" before the objects negates.
+        (
+            "Beijing sided with neither Tokyo nor Seoul.",
+            &[
+                ("cn", "supports", "jp", true, "asserted", false),
+                ("cn", "supports", "kr", true, "asserted", false),
+            ],
+        ),
+    ]);
+}
