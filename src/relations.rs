@@ -2460,10 +2460,28 @@ impl<'a> Sentence<'a> {
             Some(n) if self.usable(n, types, trigger) => n,
             _ => k,
         };
-        // A subordinate clause ends the search ("met in Seoul while the US watched").
-        let clause = (after..self.mention_words[k].start)
-            .any(|i| self.owner[i].is_none() && SUBORDINATORS.contains(&self.word(i)));
-        (!clause).then_some(k)
+        // A subordinate clause ends the search ("met in Seoul while the US watched"), and so
+        // does a clause after ", but" ("has offered to take part, but British sources ...").
+        let start = self.mention_words[k].start;
+        let clause = (after..start).any(|i| {
+            self.owner[i].is_none()
+                && (SUBORDINATORS.contains(&self.word(i))
+                    || (self.word(i) == "but"
+                        && i > 0
+                        && self.text[self.words[i - 1].span.end..self.words[i].span.start]
+                            .contains(',')))
+        });
+        // A quotation mark between them parts the quoted words from the attribution after
+        // them ("... deplores the violation,\" White House spokesman Ari Fleischer said").
+        let from = match after.checked_sub(1) {
+            Some(i) if i < self.words.len() => self.words[i].span.end,
+            _ => self.ms[k].start,
+        };
+        let quoted = self
+            .text
+            .get(from..self.ms[k].start)
+            .is_some_and(|gap| gap.contains(['"', '\u{201c}', '\u{201d}']));
+        (!clause && !quoted).then_some(k)
     }
 
     /// The mention right after mention `k` and its possessive ("Japan's export curbs").

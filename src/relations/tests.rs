@@ -1609,3 +1609,25 @@ fn fresh3_causes_phrasings_possessed_objects_compounds_and_negations() {
         ),
     ]);
 }
+
+#[test]
+fn an_object_is_not_read_past_but_or_out_of_a_quotation() {
+    check(&[
+        // The clause after ", but" is another statement.
+        (
+            "Tokyo has offered to take part, but Chinese officials have not said more.",
+            &[],
+        ),
+        // The attribution after a closing quotation mark is no object of a verb inside it.
+        ("\"Japan deplores the violation,\" Seoul's envoy said.", &[]),
+        (
+            "\u{201c}Japan deplores the violation,\u{201d} Seoul's envoy said.",
+            &[],
+        ),
+        // Without either, the object stands.
+        (
+            "Japan deplores the decision of Seoul.",
+            &[("jp", "criticises", "kr", false, "asserted", false)],
+        ),
+    ]);
+}
