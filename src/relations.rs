@@ -2740,9 +2740,7 @@ impl<'a> Sentence<'a> {
         let j = group
             .iter()
             .map(|&k| self.ext_start[k])
-            .min()
-            .unwrap_or(self.ext_start[s])
-            .min(self.ext_start[s]);
+            .fold(self.ext_start[s], usize::min);
         let end = self.mention_words[s].end;
         if j == 0
             || end + 1 != t.start
