@@ -8,7 +8,10 @@
 //! "fresh2" sentences (60: 43 stating relations of all twenty types, 17 naming two or more
 //! entities and stating none), written and committed the same way, then fixed by cause; and
 //! "fresh3" sentences (55: 43 stating relations, 12 stating none), written and committed with
-//! their expectations before the rules first read them, then fixed by cause.
+//! their expectations before the rules first read them, then fixed by cause; and "fresh4"
+//! sentences (55: 44 stating 61 relations, 11 stating none) in the longer style of analysis
+//! pieces (relative clauses, appositions, reported speech, background in subordinate
+//! clauses), written and committed the same way.
 //!
 //! `tests/data/relations_battery.jsonl` holds single sentences in wire-service style about the
 //! default dictionary's entities, one a line as a corpus record (`kgraph build` reads the file
@@ -52,6 +55,10 @@ const MIN_RECALL_FRESH2: f64 = 0.9;
 /// fixed (0.979, 47/48, and 0.959, 47/49), and the floors follow that, less about 0.05.
 const MIN_PRECISION_FRESH3: f64 = 0.9;
 const MIN_RECALL_FRESH3: f64 = 0.9;
+/// The fresh4 set's floors, set before the rules first read it: the targets for
+/// unseen text.
+const MIN_PRECISION_FRESH4: f64 = 0.75;
+const MIN_RECALL_FRESH4: f64 = 0.5;
 
 /// subject, relation, object, negated
 type Key = (String, String, String, bool);
@@ -62,7 +69,8 @@ struct Case {
     id: String,
     /// "tuning" (the first sentences, read while the rules were extended), "held-out"
     /// (written afterwards, later tuned on), "fresh" (written next, later tuned on) or
-    /// "fresh2" (written next, later tuned on) or "fresh3" (written last).
+    /// "fresh2" (written next, later tuned on), "fresh3" (written next, later tuned on) or
+    /// "fresh4" (written last).
     set: String,
     text: String,
     date: Option<String>,
@@ -235,6 +243,7 @@ fn the_rules_read_news_phrasing_beyond_the_seeds() {
             "fresh" => (MIN_PRECISION_FRESH, MIN_RECALL_FRESH),
             "fresh2" => (MIN_PRECISION_FRESH2, MIN_RECALL_FRESH2),
             "fresh3" => (MIN_PRECISION_FRESH3, MIN_RECALL_FRESH3),
+            "fresh4" => (MIN_PRECISION_FRESH4, MIN_RECALL_FRESH4),
             other => panic!("unknown set {other}"),
         };
         let precision = ratio(sc.tp, sc.tp + sc.fp);
