@@ -156,6 +156,9 @@ impl Tagger {
 
     /// Compiles a dictionary into a matcher.
     pub fn with_options(dict: &Dictionary, options: TagOptions) -> Result<Tagger> {
+        if options.drop_furniture {
+            crate::furniture::prepare();
+        }
         let mut by_text: HashMap<String, u32> = HashMap::default();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut texts: Vec<String> = Vec::new();
