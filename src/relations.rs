@@ -2452,6 +2452,7 @@ impl<'a> Sentence<'a> {
                     && self.ext_start[k].max(after) - after <= max
                     && self.usable(k, types, trigger)
                     && !self.placed(k, trigger)
+                    && !self.talks_topic(k, trigger)
             })
             .min_by_key(|&k| self.mention_words[k].start)?;
         // "condemning Japan's export curbs": what a possessive owns is the object when the
@@ -2463,14 +2464,33 @@ impl<'a> Sentence<'a> {
         // A subordinate clause ends the search ("met in Seoul while the US watched"), and so
         // does a clause after ", but" ("has offered to take part, but British sources ...").
         let start = self.mention_words[k].start;
-        let clause = (after..start).any(|i| {
-            self.owner[i].is_none()
-                && (SUBORDINATORS.contains(&self.word(i))
-                    || (self.word(i) == "but"
-                        && i > 0
-                        && self.text[self.words[i - 1].span.end..self.words[i].span.start]
-                            .contains(',')))
-        });
+        // A trigger that ends in "to" ("allies to") takes no infinitive's object either.
+        let to_from = if after > 0 && after == trigger.end {
+            after - 1
+        } else {
+            after
+        };
+        // So does a gerund after a preposition ("firms accused of helping North Korea"): what
+        // follows is the gerund's object.
+        let gerund = |i: usize| {
+            let w = self.word(i);
+            i > after
+                && self.owner[i].is_none()
+                && self.owner[i - 1].is_none()
+                && w.len() >= 5
+                && w.ends_with("ing")
+                && matches!(self.word(i - 1), "of" | "for" | "by" | "into" | "from")
+        };
+        let clause = (to_from..start)
+            .any(|i| self.owner[i].is_none() && (self.infinitive_at(i) || gerund(i)))
+            || (after..start).any(|i| {
+                self.owner[i].is_none()
+                    && (SUBORDINATORS.contains(&self.word(i))
+                        || (self.word(i) == "but"
+                            && i > 0
+                            && self.text[self.words[i - 1].span.end..self.words[i].span.start]
+                                .contains(',')))
+            });
         // A quotation mark between them parts the quoted words from the attribution after
         // them ("... deplores the violation,\" White House spokesman Ari Fleischer said").
         let from = match after.checked_sub(1) {
@@ -2484,6 +2504,20 @@ impl<'a> Sentence<'a> {
         (!clause && !quoted).then_some(k)
     }
 
+    /// Whether word `i` is the "to" of an infinitive ("allies to contain China"): a plain
+    /// word follows it that starts no noun phrase, so what comes next is that verb's object.
+    fn infinitive_at(&self, i: usize) -> bool {
+        self.word(i) == "to"
+            && i + 1 < self.words.len()
+            && self.owner[i + 1].is_none()
+            && !DETERMINERS.contains(&self.word(i + 1))
+            && !matches!(
+                self.word(i + 1),
+                "both" | "all" | "each" | "other" | "its" | "these" | "those" | "some"
+            )
+            && !self.word(i + 1).starts_with(|c: char| c.is_ascii_digit())
+    }
+
     /// The mention right after mention `k` and its possessive ("Japan's export curbs").
     fn possessed(&self, k: usize) -> Option<usize> {
         let n = k + 1;
@@ -2494,6 +2528,31 @@ impl<'a> Sentence<'a> {
             .or_else(|| gap.strip_prefix("\u{2019}s"))
             .is_some_and(|rest| !rest.is_empty() && rest.chars().all(char::is_whitespace));
         (possessive && self.mention_words[n].start == self.mention_words[k].end).then_some(n)
+    }
+
+    /// Whether mention `k` is what talks are about rather than a party, after the trigger:
+    /// "will meet in London for talks on Zimbabwe", "a summit about North Korea".
+    fn talks_topic(&self, k: usize, trigger: &Range<usize>) -> bool {
+        let b = self.ext_start[k];
+        b >= trigger.end + 2
+            && self.owner[b - 1].is_none()
+            && self.owner[b - 2].is_none()
+            && matches!(
+                self.word(b - 1),
+                "on" | "about" | "over" | "regarding" | "concerning"
+            )
+            && matches!(
+                self.word(b - 2),
+                "talks"
+                    | "meeting"
+                    | "meetings"
+                    | "discussions"
+                    | "negotiations"
+                    | "dialogue"
+                    | "summit"
+                    | "consultations"
+                    | "conference"
+            )
     }
 
     /// Whether mention `k` is where something happened rather than a party: right after a
@@ -3043,6 +3102,98 @@ impl<'a> Sentence<'a> {
         self.left(types, verb, f.rule.max_distance, t)
     }
 
+    /// How many words before the trigger a verb of intent or agreement stands that governs it
+    /// through "to", adjuncts between ("Seoul and Tokyo agreed in March 2020 to resume
+    /// talks"): the group before that verb is the trigger's. Zero when there is none.
+    fn control_reach(&self, t: &Range<usize>) -> usize {
+        let plain = |i: usize| self.owner[i].is_none();
+        if t.start < 2 || !plain(t.start - 1) || self.word(t.start - 1) != "to" {
+            return 0;
+        }
+        (t.start.saturating_sub(7)..t.start - 1)
+            .rev()
+            .take_while(|&i| plain(i))
+            .find(|&i| {
+                matches!(
+                    self.word(i),
+                    "agree"
+                        | "agreed"
+                        | "agrees"
+                        | "decided"
+                        | "decide"
+                        | "pledged"
+                        | "vowed"
+                        | "promised"
+                        | "planned"
+                        | "plan"
+                        | "plans"
+                        | "hope"
+                        | "hoped"
+                        | "want"
+                        | "wanted"
+                        | "intend"
+                        | "intended"
+                )
+            })
+            .map_or(0, |i| t.start - i)
+    }
+
+    /// The subject before a relative clause or an apposition set off by commas right before
+    /// the trigger (auxiliaries and adverbs between): "Washington, which relies on both allies
+    /// to contain China, urged Seoul", "Kim Yo-jong, the North Korean leader's sister,
+    /// denounced". The mention before the opening comma acts, not the nearest one inside.
+    fn parenthetical_subject(&self, types: &[String], t: &Range<usize>) -> Option<usize> {
+        let plain = |i: usize| self.owner[i].is_none();
+        let comma_before = |i: usize| {
+            i > 0 && self.text[self.words[i - 1].span.end..self.words[i].span.start].contains(',')
+        };
+        let mut j = t.start;
+        while j > 0
+            && !comma_before(j)
+            && plain(j - 1)
+            && (matches!(
+                self.word(j - 1),
+                "has" | "have" | "had" | "also" | "then" | "later" | "never" | "not" | "did"
+            ) || (self.word(j - 1).len() >= 5
+                && self.word(j - 1).ends_with("ly")
+                && !NOT_ADVERBS.contains(&self.word(j - 1))))
+        {
+            j -= 1;
+        }
+        if !comma_before(j) {
+            return None;
+        }
+        // The opening comma: the first one before, within a bounded clause.
+        let open = (j.saturating_sub(30).max(1)..j - 1)
+            .rev()
+            .find(|&i| comma_before(i))?;
+        let w = self.word(open);
+        let opener = plain(open)
+            && (matches!(
+                w,
+                "which" | "who" | "whose" | "the" | "a" | "an" | "one" | "its" | "his" | "her"
+            ) || (w.len() >= 5 && w.ends_with("ed") && self.word_after(open) == "by"));
+        // No quotation or sentence-internal stop inside it.
+        let inside = &self.text[self.words[open].span.start..self.words[j - 1].span.end];
+        if !opener || inside.contains(['"', '\u{201c}', '\u{201d}', ';', '(', ')']) {
+            return None;
+        }
+        // The mention ends at the comma, or a demonym or name modifies the head noun there
+        // ("South Korean consumers, angered by the measures, shunned").
+        let k = (0..self.ms.len()).find(|&k| {
+            let end = self.mention_words[k].end;
+            end == open
+                || (end + 1 == open
+                    && plain(end)
+                    && !DETERMINERS.contains(&self.word(end))
+                    && !matches!(
+                        self.word(end),
+                        "of" | "in" | "on" | "at" | "with" | "to" | "for" | "from" | "by" | "and"
+                    ))
+        })?;
+        (self.usable(k, types, t) && !self.governed(k) && !self.city_before(k)).then_some(k)
+    }
+
     /// An entity named inside the mention that ends the trigger ("Japanese" in "boycott of
     /// Japanese goods"), by the dictionary's names, demonyms and metonyms.
     fn named_inside(&self, trigger: &Range<usize>, types: &[String]) -> Option<Party> {
@@ -3166,6 +3317,27 @@ impl<'a> Sentence<'a> {
                     "plan" | "plans" | "objective" | "strategy" | "goal" | "aim" | "intention"
                     | "intentions" => "planned",
                     "possibility" => "hypothetical",
+                    // "a deal that could put Moscow at odds with": a modal before a causative
+                    // verb before the subject.
+                    "could" | "might" | "would"
+                        if nouns
+                            && matches!(
+                                next,
+                                "put"
+                                    | "leave"
+                                    | "make"
+                                    | "drive"
+                                    | "push"
+                                    | "force"
+                                    | "bring"
+                                    | "pit"
+                                    | "set"
+                                    | "draw"
+                                    | "lead"
+                            ) =>
+                    {
+                        "hypothetical"
+                    }
                     _ if nouns => continue,
                     "threatened" | "threatens" | "threaten" | "threatening" | "warned"
                     | "warns" => "threatened",
@@ -3222,6 +3394,7 @@ impl<'a> Sentence<'a> {
         let near_from: usize;
         let mut before_subject: Option<(Range<usize>, bool)> = None;
         let mut first_subject = None;
+        let mut parenthetical = None;
         // An entity named inside a mention that ends the pattern is its object.
         let inner = if rule.voice == Voice::Active && rule.ends_with_mention() {
             self.named_inside(t, &rule.object_types)
@@ -3246,8 +3419,10 @@ impl<'a> Sentence<'a> {
                 } else if rule.voice == Voice::Active && self.attributive(t) {
                     (None, None)
                 } else if rule.voice == Voice::Active {
+                    parenthetical = self.parenthetical_subject(&rule.subject_types, t);
                     (
                         self.participle_subject(f, prev)
+                            .or(parenthetical)
                             .or_else(|| self.left(&rule.subject_types, t.start, max, t)),
                         f.slot.or_else(|| {
                             if inner.is_some() {
@@ -3261,7 +3436,7 @@ impl<'a> Sentence<'a> {
                     let s = self.right(&rule.subject_types, t.end, max, t);
                     let o = f
                         .slot
-                        .or_else(|| self.left(&rule.object_types, t.start, max, t))
+                        .or_else(|| self.patient(&rule.object_types, t.start, max, t))
                         .or_else(|| self.under_object(s?, &rule.object_types, t));
                     (s, o)
                 };
@@ -3274,7 +3449,7 @@ impl<'a> Sentence<'a> {
                     }
                     None => return None,
                 };
-                if by.is_none() && rule.voice == Voice::Active {
+                if by.is_none() && rule.voice == Voice::Active && parenthetical != Some(s) {
                     s = self.clause_subject(s, &rule.subject_types, t)?;
                 }
                 first_subject = Some(s);
@@ -3314,7 +3489,16 @@ impl<'a> Sentence<'a> {
                 let mut group = Few::new();
                 let mut on_left = false;
                 if rule.side != Side::Right {
-                    if let Some(k) = self.left(&rule.subject_types, t.start, max, t) {
+                    // "The Philippines and Vietnam, both locked in disputes with China": a
+                    // partner after "with" is the other side, not one of the group.
+                    let with_partner = t.end < self.words.len()
+                        && self.owner[t.end].is_none()
+                        && self.word(t.end) == "with"
+                        && self.right(&rule.subject_types, t.end + 1, 3, t).is_some();
+                    if let Some(k) = self
+                        .left(&rule.subject_types, t.start, max + self.control_reach(t), t)
+                        .filter(|_| !with_partner)
+                    {
                         let g = self.coordinated(k, &rule.subject_types, t);
                         if g.len() >= 2 {
                             group = g;

@@ -1631,3 +1631,94 @@ fn an_object_is_not_read_past_but_or_out_of_a_quotation() {
         ),
     ]);
 }
+
+#[test]
+fn fresh4_causes_parentheticals_infinitives_gerunds_and_phrasings() {
+    check(&[
+        // The mention before a relative clause or an apposition acts, not one inside it.
+        (
+            "Tokyo, which had hoped to avoid a quarrel with Beijing, criticised Seoul.",
+            &[("jp", "criticises", "kr", false, "asserted", false)],
+        ),
+        (
+            "Barack Obama, who had met Park Geun-hye in March, later urged Shinzo Abe to apologise.",
+            &[
+                ("obama", "meets", "park", false, "asserted", false),
+                ("obama", "pressures", "abe", false, "asserted", false),
+            ],
+        ),
+        (
+            "Moon Jae-in, the son of refugees from the North, never formally scrapped GSOMIA.",
+            &[("moon", "withdraws_from", "gsomia", true, "asserted", false)],
+        ),
+        (
+            "Japanese officials, angered by the vote, condemned Seoul.",
+            &[("jp", "criticises", "kr", false, "asserted", false)],
+        ),
+        // Without the closing comma it is no parenthetical: the nearest subject stays.
+        (
+            "Tokyo said that Seoul criticised Beijing.",
+            &[("kr", "criticises", "cn", false, "asserted", false)],
+        ),
+        // An infinitive's object is not the noun's: "allies to contain China".
+        ("Washington relies on its allies to contain Beijing.", &[]),
+        // Nor a gerund's after a preposition.
+        ("Chinese firms accused of helping Seoul were fined.", &[]),
+        // A group "locked in disputes with" a partner disputes with the partner only.
+        (
+            "Japan and South Korea, both locked in disputes with China, met in Tokyo.",
+            &[
+                ("cn", "disputes_with", "jp", false, "asserted", false),
+                ("cn", "disputes_with", "kr", false, "asserted", false),
+            ],
+        ),
+        // Phrasings: rebukes from, summoning an envoy, complaints, shunning a company,
+        // a court ruling that one must pay, seeking a summit.
+        (
+            "Shinzo Abe's remarks about the 2015 talks drew rebukes from Seoul.",
+            &[("kr", "criticises", "abe", false, "asserted", false)],
+        ),
+        (
+            "Seoul summoned the Japanese ambassador on Friday.",
+            &[("kr", "criticises", "jp", false, "asserted", false)],
+        ),
+        (
+            "Beijing complained that Tokyo had ignored its concerns.",
+            &[("cn", "criticises", "jp", false, "asserted", false)],
+        ),
+        (
+            "South Korean shoppers shunned the ROK Navy exhibition.",
+            &[("kr", "restricts_trade", "navy", false, "asserted", false)],
+        ),
+        // A country shunned is no boycott.
+        ("Beijing shunned Seoul for months.", &[]),
+        (
+            "A Seoul court ruled on Friday that Japan must pay the plaintiffs.",
+            &[(
+                "kr",
+                "demands_compensation_from",
+                "jp",
+                false,
+                "asserted",
+                false,
+            )],
+        ),
+        // What talks are about is no party to them (real news: "CMAG ministers ... will meet
+        // in London tomorrow for talks on Zimbabwe").
+        ("Barack Obama will meet in Beijing for talks on Seoul.", &[]),
+        // A modal before a causative verb before the subject is hypothetical.
+        (
+            "It is a deal that could put Tokyo at odds with Beijing.",
+            &[("cn", "disputes_with", "jp", false, "hypothetical", false)],
+        ),
+        // A group before "agreed ... to" is the group of the trigger after it.
+        (
+            "Japan and South Korea agreed on Tuesday to hold talks.",
+            &[("jp", "meets", "kr", false, "asserted", false)],
+        ),
+        (
+            "Moon Jae-in sought a summit with Shinzo Abe.",
+            &[("abe", "meets", "moon", false, "asserted", false)],
+        ),
+    ]);
+}
