@@ -11,7 +11,7 @@
 //! their expectations before the rules first read them, then fixed by cause; and "fresh4"
 //! sentences (55: 44 stating 61 relations, 11 stating none) in the longer style of analysis
 //! pieces (relative clauses, appositions, reported speech, background in subordinate
-//! clauses), written and committed the same way.
+//! clauses), written and committed the same way, then fixed by cause.
 //!
 //! `tests/data/relations_battery.jsonl` holds single sentences in wire-service style about the
 //! default dictionary's entities, one a line as a corpus record (`kgraph build` reads the file
@@ -55,10 +55,15 @@ const MIN_RECALL_FRESH2: f64 = 0.9;
 /// fixed (0.979, 47/48, and 0.959, 47/49), and the floors follow that, less about 0.05.
 const MIN_PRECISION_FRESH3: f64 = 0.9;
 const MIN_RECALL_FRESH3: f64 = 0.9;
-/// The fresh4 set's floors, set before the rules first read it: the targets for
-/// unseen text.
-const MIN_PRECISION_FRESH4: f64 = 0.75;
-const MIN_RECALL_FRESH4: f64 = 0.5;
+/// The fresh4 set's floors. Its first run, before any rule was changed for it, gave
+/// precision 0.787 (37/47) and recall 0.607 (37/61), all 11 relation-free sentences giving
+/// none: the honest estimate for analysis prose. (One expectation was then corrected to the
+/// guidelines' precedent: keeping a pact "alive" is `remains_in`, as in fresh2, not
+/// `upholds`; with it the first run reads 0.809 and 0.623.) The general causes of its misses
+/// were then fixed (1.000, 52/52, and 0.852, 52/61), and the floors follow that, less about
+/// 0.05.
+const MIN_PRECISION_FRESH4: f64 = 0.95;
+const MIN_RECALL_FRESH4: f64 = 0.8;
 
 /// subject, relation, object, negated
 type Key = (String, String, String, bool);
@@ -69,8 +74,7 @@ struct Case {
     id: String,
     /// "tuning" (the first sentences, read while the rules were extended), "held-out"
     /// (written afterwards, later tuned on), "fresh" (written next, later tuned on) or
-    /// "fresh2" (written next, later tuned on), "fresh3" (written next, later tuned on) or
-    /// "fresh4" (written last).
+    /// "fresh2", "fresh3" or "fresh4" (each written next, later tuned on).
     set: String,
     text: String,
     date: Option<String>,
