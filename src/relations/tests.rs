@@ -1706,6 +1706,16 @@ fn fresh4_causes_parentheticals_infinitives_gerunds_and_phrasings() {
         // What talks are about is no party to them (real news: "CMAG ministers ... will meet
         // in London tomorrow for talks on Zimbabwe").
         ("Barack Obama will meet in Beijing for talks on Seoul.", &[]),
+        // Support offered is support, not a proposal (real news: "offered full and direct
+        // approval to Indonesia's 1975 invasion"); an offer of talks stays a proposal.
+        (
+            "Washington offered full backing to Seoul.",
+            &[("us", "supports", "kr", false, "asserted", false)],
+        ),
+        (
+            "Tokyo offered talks to Beijing.",
+            &[("jp", "proposes", "cn", false, "asserted", false)],
+        ),
         // A modal before a causative verb before the subject is hypothetical.
         (
             "It is a deal that could put Tokyo at odds with Beijing.",
