@@ -175,7 +175,7 @@ pub struct Rule {
     pub side: Side,
     /// The modality the trigger itself carries ("threatened to withdraw"), if any.
     pub modality: Option<String>,
-    /// Most words between the trigger and a subject or object.
+    /// Most words between the trigger and a subject or object (0: right next to it).
     pub max_distance: usize,
     /// Where the rule was defined: the file, the line and `rules[i]`, for messages.
     pub origin: Location,
@@ -899,10 +899,10 @@ impl RuleSet {
         };
         let max_distance = match o.get("max_distance") {
             None => 12,
-            Some(v) => v.as_u64().filter(|n| (1..=40).contains(n)).ok_or_else(|| {
+            Some(v) => v.as_u64().filter(|n| (0..=40).contains(n)).ok_or_else(|| {
                 (
                     "max_distance".to_string(),
-                    "expected a number from 1 to 40".to_string(),
+                    "expected a number from 0 to 40".to_string(),
                 )
             })? as usize,
         };
@@ -2481,8 +2481,17 @@ impl<'a> Sentence<'a> {
                 && w.ends_with("ing")
                 && matches!(self.word(i - 1), "of" | "for" | "by" | "into" | "from")
         };
-        let clause = (to_from..start)
-            .any(|i| self.owner[i].is_none() && (self.infinitive_at(i) || gerund(i)))
+        // And a mention after "on" or "against" that follows a noun of the gap belongs to
+        // that noun ("opposes sanctions on North Korea", "condemned the attack on Japan").
+        let b = self.ext_start[k];
+        let noun_on = b >= after + 2
+            && self.owner[b - 1].is_none()
+            && self.owner[b - 2].is_none()
+            && matches!(self.word(b - 1), "on" | "against" | "upon")
+            && !DETERMINERS.contains(&self.word(b - 2));
+        let clause = noun_on
+            || (to_from..start)
+                .any(|i| self.owner[i].is_none() && (self.infinitive_at(i) || gerund(i)))
             || (after..start).any(|i| {
                 self.owner[i].is_none()
                     && (SUBORDINATORS.contains(&self.word(i))

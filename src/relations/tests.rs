@@ -1732,3 +1732,55 @@ fn fresh4_causes_parentheticals_infinitives_gerunds_and_phrasings() {
         ),
     ]);
 }
+
+#[test]
+fn noun_phrases_take_the_party_right_before_the_noun() {
+    check(&[
+        (
+            "US sanctions on Beijing remain in place.",
+            &[("us", "sanctions", "cn", false, "asserted", false)],
+        ),
+        (
+            "Japan's export curbs on South Korea hurt chipmakers.",
+            &[("jp", "restricts_trade", "kr", false, "asserted", false)],
+        ),
+        (
+            "Seoul's talks with Beijing stalled.",
+            &[("cn", "meets", "kr", false, "asserted", false)],
+        ),
+        // A party a word away is no imposer: "Tokyo opposes sanctions on Beijing" states
+        // no sanctions by Tokyo, and Beijing is what the sanctions are on, not opposed.
+        ("Tokyo opposes sanctions on Beijing.", &[]),
+        ("Tokyo condemned the attack on Seoul.", &[]),
+        // A trigger's own noun keeps its object after "on".
+        (
+            "Washington put pressure on Seoul.",
+            &[("us", "pressures", "kr", false, "asserted", false)],
+        ),
+    ]);
+}
+
+#[test]
+fn max_distance_runs_from_zero_to_forty() {
+    let load = |max: i64| {
+        let mut r = RuleSet::default();
+        r.add_json(
+            "r.json",
+            &format!(
+                r#"{{"relations": {{"sanctions": "sanctions"}}, "rules": [{{"id": "a",
+                "relation": "sanctions", "pattern": "sanctions on", "max_distance": {max}}}]}}"#
+            ),
+        )
+        .map(|_| r)
+    };
+    assert_eq!(load(0).unwrap().rules[0].max_distance, 0);
+    assert_eq!(load(40).unwrap().rules[0].max_distance, 40);
+    for bad in [-1, 41] {
+        assert!(
+            load(bad)
+                .unwrap_err()
+                .to_string()
+                .contains("expected a number from 0 to 40")
+        );
+    }
+}
