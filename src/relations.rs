@@ -3347,6 +3347,13 @@ impl<'a> Sentence<'a> {
                     {
                         "hypothetical"
                     }
+                    // A modal opening the sentence before its subject asks or supposes:
+                    // "Could Seoul scrap GSOMIA?"
+                    "could" | "might" | "may" | "would" | "will" | "should" | "can"
+                        if nouns && i == 0 =>
+                    {
+                        "hypothetical"
+                    }
                     _ if nouns => continue,
                     "threatened" | "threatens" | "threaten" | "threatening" | "warned"
                     | "warns" => "threatened",

@@ -1721,6 +1721,18 @@ fn fresh4_causes_parentheticals_infinitives_gerunds_and_phrasings() {
             "It is a deal that could put Tokyo at odds with Beijing.",
             &[("cn", "disputes_with", "jp", false, "hypothetical", false)],
         ),
+        // A modal opening the sentence before the subject: a question, not an assertion.
+        (
+            "Could Seoul scrap GSOMIA?",
+            &[(
+                "kr",
+                "withdraws_from",
+                "gsomia",
+                false,
+                "hypothetical",
+                false,
+            )],
+        ),
         // A group before "agreed ... to" is the group of the trigger after it.
         (
             "Japan and South Korea agreed on Tuesday to hold talks.",
