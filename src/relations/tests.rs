@@ -1796,3 +1796,32 @@ fn max_distance_runs_from_zero_to_forty() {
         );
     }
 }
+
+#[test]
+fn calls_and_visits_between_people_are_meetings() {
+    check(&[
+        (
+            "Moon Jae-in and Shinzo Abe held their first phone call on Thursday.",
+            &[("abe", "meets", "moon", false, "asserted", false)],
+        ),
+        (
+            "Moon Jae-in spoke by phone with Shinzo Abe.",
+            &[("abe", "meets", "moon", false, "asserted", false)],
+        ),
+        (
+            "Barack Obama had a video conversation with Park Geun-hye.",
+            &[("obama", "meets", "park", false, "asserted", false)],
+        ),
+        (
+            "Shinzo Abe telephoned Barack Obama on Monday.",
+            &[("abe", "meets", "obama", false, "asserted", false)],
+        ),
+        (
+            "Shinzo Abe visited Barack Obama at the White House.",
+            &[("abe", "meets", "obama", false, "asserted", false)],
+        ),
+        // A visit to a country is no meeting, nor is a call with no caller.
+        ("Barack Obama visited Japan.", &[]),
+        ("The phone call with Seoul lasted an hour.", &[]),
+    ]);
+}
