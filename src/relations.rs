@@ -3157,6 +3157,17 @@ impl<'a> Sentence<'a> {
             i > 0 && self.text[self.words[i - 1].span.end..self.words[i].span.start].contains(',')
         };
         let mut j = t.start;
+        // "..., responded in July 2019 by tightening controls": a gerund after "by" takes
+        // the subject of the past verb that the closing comma stands before.
+        if j >= 2 && plain(j - 1) && self.word(j - 1) == "by" && self.word(j).ends_with("ing") {
+            if let Some(v) = (j.saturating_sub(7)..j - 1)
+                .rev()
+                .take_while(|&i| plain(i))
+                .find(|&i| comma_before(i) && looks_past(self.word(i)))
+            {
+                j = v;
+            }
+        }
         while j > 0
             && !comma_before(j)
             && plain(j - 1)
@@ -3200,7 +3211,18 @@ impl<'a> Sentence<'a> {
                         "of" | "in" | "on" | "at" | "with" | "to" | "for" | "from" | "by" | "and"
                     ))
         })?;
-        (self.usable(k, types, t) && !self.governed(k) && !self.city_before(k)).then_some(k)
+        // "The government of Shinzo Abe, which ...": a government stands for its head.
+        let b = self.ext_start[k];
+        let head_of = b >= 2
+            && plain(b - 1)
+            && plain(b - 2)
+            && self.word(b - 1) == "of"
+            && matches!(
+                self.word(b - 2),
+                "government" | "administration" | "cabinet" | "leadership" | "regime"
+            );
+        (self.usable(k, types, t) && (head_of || !self.governed(k)) && !self.city_before(k))
+            .then_some(k)
     }
 
     /// An entity named inside the mention that ends the trigger ("Japanese" in "boycott of

@@ -1655,6 +1655,16 @@ fn fresh4_causes_parentheticals_infinitives_gerunds_and_phrasings() {
             "Japanese officials, angered by the vote, condemned Seoul.",
             &[("jp", "criticises", "kr", false, "asserted", false)],
         ),
+        // A gerund after "by" takes the subject of the verb after the closing comma, and a
+        // government stands for its head.
+        (
+            "Tokyo, which denied it, retaliated on Friday by restricting exports to Seoul.",
+            &[("jp", "restricts_trade", "kr", false, "asserted", false)],
+        ),
+        (
+            "The government of Shinzo Abe, which had promised restraint, criticised Seoul.",
+            &[("abe", "criticises", "kr", false, "asserted", false)],
+        ),
         // Without the closing comma it is no parenthetical: the nearest subject stays.
         (
             "Tokyo said that Seoul criticised Beijing.",
