@@ -11,7 +11,10 @@
 //! their expectations before the rules first read them, then fixed by cause; and "fresh4"
 //! sentences (55: 44 stating 61 relations, 11 stating none) in the longer style of analysis
 //! pieces (relative clauses, appositions, reported speech, background in subordinate
-//! clauses), written and committed the same way, then fixed by cause.
+//! clauses), written and committed the same way, then fixed by cause; and "fresh5" passages
+//! (25 of two sentences each, stating 23 relations, 6 stating none), where the second
+//! sentence often refers back ("the two leaders", "it reversed course", "He urged"),
+//! written and committed the same way.
 //!
 //! `tests/data/relations_battery.jsonl` holds single sentences in wire-service style about the
 //! default dictionary's entities, one a line as a corpus record (`kgraph build` reads the file
@@ -64,6 +67,10 @@ const MIN_RECALL_FRESH3: f64 = 0.9;
 /// 0.05.
 const MIN_PRECISION_FRESH4: f64 = 0.95;
 const MIN_RECALL_FRESH4: f64 = 0.8;
+/// The fresh5 set's floors, set before the rules first read it: the targets for
+/// unseen text.
+const MIN_PRECISION_FRESH5: f64 = 0.75;
+const MIN_RECALL_FRESH5: f64 = 0.5;
 
 /// subject, relation, object, negated
 type Key = (String, String, String, bool);
@@ -74,7 +81,8 @@ struct Case {
     id: String,
     /// "tuning" (the first sentences, read while the rules were extended), "held-out"
     /// (written afterwards, later tuned on), "fresh" (written next, later tuned on) or
-    /// "fresh2", "fresh3" or "fresh4" (each written next, later tuned on).
+    /// "fresh2", "fresh3", "fresh4" (each written next, later tuned on) or "fresh5"
+    /// (written last).
     set: String,
     text: String,
     date: Option<String>,
@@ -248,6 +256,7 @@ fn the_rules_read_news_phrasing_beyond_the_seeds() {
             "fresh2" => (MIN_PRECISION_FRESH2, MIN_RECALL_FRESH2),
             "fresh3" => (MIN_PRECISION_FRESH3, MIN_RECALL_FRESH3),
             "fresh4" => (MIN_PRECISION_FRESH4, MIN_RECALL_FRESH4),
+            "fresh5" => (MIN_PRECISION_FRESH5, MIN_RECALL_FRESH5),
             other => panic!("unknown set {other}"),
         };
         let precision = ratio(sc.tp, sc.tp + sc.fp);
