@@ -2489,7 +2489,17 @@ impl<'a> Sentence<'a> {
             && self.owner[b - 2].is_none()
             && matches!(self.word(b - 1), "on" | "against" | "upon")
             && !DETERMINERS.contains(&self.word(b - 2));
+        // A second verb after "and" past the trigger's own object takes what follows ("dismissed
+        // the recording and accused Tokyo").
+        let next_verb = (after + 1..start).any(|i| {
+            self.owner[i].is_none()
+                && self.owner[i - 1].is_none()
+                && self.word(i - 1) == "and"
+                && i >= after + 2
+                && looks_past(self.word(i))
+        });
         let clause = noun_on
+            || next_verb
             || (to_from..start)
                 .any(|i| self.owner[i].is_none() && (self.infinitive_at(i) || gerund(i)))
             || (after..start).any(|i| {

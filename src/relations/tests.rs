@@ -1835,3 +1835,36 @@ fn calls_and_visits_between_people_are_meetings() {
         ("The phone call with Seoul lasted an hour.", &[]),
     ]);
 }
+
+#[test]
+fn fresh5_causes_goods_named_inside_trips_for_talks_joint_flights_and_second_verbs() {
+    // (A removal from a list named in the dictionary, "approved the removal of South Korea
+    // from its white list", is read in the battery: this dictionary names no list.)
+    check(&[
+        (
+            "Seoul tightened checks on Japanese imports.",
+            &[("kr", "restricts_trade", "jp", false, "asserted", false)],
+        ),
+        (
+            "Moon Jae-in flew to Tokyo for a summit with Shinzo Abe.",
+            &[("abe", "meets", "moon", false, "asserted", false)],
+        ),
+        (
+            "Japan and China flew joint patrols.",
+            &[("cn", "cooperates_with", "jp", false, "asserted", false)],
+        ),
+        // A second verb after "and" takes the mention after it, not the first verb.
+        (
+            "Seoul dismissed the recording and accused Tokyo of lying.",
+            &[("kr", "accuses", "jp", false, "asserted", false)],
+        ),
+        // Two verbs sharing one object keep it.
+        (
+            "Seoul criticised and rejected Tokyo's demand.",
+            &[
+                ("kr", "criticises", "jp", false, "asserted", false),
+                ("kr", "rejects", "jp", false, "asserted", false),
+            ],
+        ),
+    ]);
+}
