@@ -558,10 +558,13 @@ impl Tagger {
 /// Words before a role phrase that point away from the holder on the document's date.
 const OTHER_HOLDER: &[&str] = &[
     "former", "ex", "late", "future", "next", "previous", "past", "incoming", "outgoing",
+    // Any holder, not the one in office: "a South Korean president", "no Japanese prime
+    // minister", "the first South Korean president to visit".
+    "a", "an", "no", "every", "each", "any", "another", "first", "last", "only",
 ];
 
 /// Whether the word right before a role phrase is one of [`OTHER_HOLDER`] ("the former
-/// president", "ex-president").
+/// president", "ex-president", "a South Korean president").
 fn other_holder(before: &str) -> bool {
     let before = before.trim_end_matches([' ', '-']);
     let word: String = before

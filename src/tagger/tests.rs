@@ -414,6 +414,24 @@ fn roles_by_date() {
             &[("South Korean", "kr")],
         ),
         (
+            "any holder is no holder: the demonym counts",
+            "It was the first visit by a South Korean president in years.",
+            Some("2019-08-22"),
+            &[("South Korean", "kr")],
+        ),
+        (
+            "nor is the first to do something",
+            "Moon became the first South Korean president to visit.",
+            Some("2019-08-22"),
+            &[("South Korean", "kr")],
+        ),
+        (
+            "nor none",
+            "No South Korean president has visited.",
+            Some("2019-08-22"),
+            &[("South Korean", "kr")],
+        ),
+        (
             "a role before a name is a title",
             "South Korean President Moon Jae-in spoke.",
             Some("2019-08-22"),
