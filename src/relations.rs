@@ -3208,18 +3208,20 @@ impl<'a> Sentence<'a> {
         if !opener || inside.contains(['"', '\u{201c}', '\u{201d}', ';', '(', ')']) {
             return None;
         }
-        // The mention ends at the comma, or a demonym or name modifies the head noun there
-        // ("South Korean consumers, angered by the measures, shunned").
+        // The mention ends at the comma, or a demonym or name modifies the head noun there,
+        // up to three words ("South Korean consumers, angered by the measures, shunned",
+        // "Japanese trade ministry officials, who ..., said").
+        let head_word = |i: usize| {
+            plain(i)
+                && !DETERMINERS.contains(&self.word(i))
+                && !matches!(
+                    self.word(i),
+                    "of" | "in" | "on" | "at" | "with" | "to" | "for" | "from" | "by" | "and"
+                )
+        };
         let k = (0..self.ms.len()).find(|&k| {
             let end = self.mention_words[k].end;
-            end == open
-                || (end + 1 == open
-                    && plain(end)
-                    && !DETERMINERS.contains(&self.word(end))
-                    && !matches!(
-                        self.word(end),
-                        "of" | "in" | "on" | "at" | "with" | "to" | "for" | "from" | "by" | "and"
-                    ))
+            end <= open && open - end <= 3 && (end..open).all(head_word)
         })?;
         // "The government of Shinzo Abe, which ...": a government stands for its head.
         let b = self.ext_start[k];

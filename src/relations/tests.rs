@@ -1655,6 +1655,13 @@ fn fresh4_causes_parentheticals_infinitives_gerunds_and_phrasings() {
             "Japanese officials, angered by the vote, condemned Seoul.",
             &[("jp", "criticises", "kr", false, "asserted", false)],
         ),
+        (
+            "Japanese trade ministry officials, who met Chinese envoys in March, condemned Seoul.",
+            &[
+                ("cn", "meets", "jp", false, "asserted", false),
+                ("jp", "criticises", "kr", false, "asserted", false),
+            ],
+        ),
         // A gerund after "by" takes the subject of the verb after the closing comma, and a
         // government stands for its head.
         (
