@@ -14,7 +14,9 @@
 //! clauses), written and committed the same way, then fixed by cause; and "fresh5" passages
 //! (25 of two sentences each, stating 23 relations, 6 stating none), where the second
 //! sentence often refers back ("the two leaders", "it reversed course", "He urged"),
-//! written and committed the same way, then fixed by cause.
+//! written and committed the same way, then fixed by cause; and "fresh6" headlines (29: 24
+//! stating 25 relations, 5 stating none), with their commas for "and", dropped articles and
+//! "to" for the future, written and committed the same way.
 //!
 //! `tests/data/relations_battery.jsonl` holds single sentences in wire-service style about the
 //! default dictionary's entities, one a line as a corpus record (`kgraph build` reads the file
@@ -73,6 +75,10 @@ const MIN_RECALL_FRESH4: f64 = 0.8;
 /// fixed (1.000, 23/23, and 1.000, 23/23), and the floors follow that, less 0.05.
 const MIN_PRECISION_FRESH5: f64 = 0.95;
 const MIN_RECALL_FRESH5: f64 = 0.95;
+/// The fresh6 set's floors, set before the rules first read it: the targets for
+/// unseen text.
+const MIN_PRECISION_FRESH6: f64 = 0.75;
+const MIN_RECALL_FRESH6: f64 = 0.5;
 
 /// subject, relation, object, negated
 type Key = (String, String, String, bool);
@@ -83,7 +89,8 @@ struct Case {
     id: String,
     /// "tuning" (the first sentences, read while the rules were extended), "held-out"
     /// (written afterwards, later tuned on), "fresh" (written next, later tuned on) or
-    /// "fresh2", "fresh3", "fresh4" or "fresh5" (each written next, later tuned on).
+    /// "fresh2", "fresh3", "fresh4" or "fresh5" (each written next, later tuned on) or
+    /// "fresh6" (written last).
     set: String,
     text: String,
     date: Option<String>,
@@ -258,6 +265,7 @@ fn the_rules_read_news_phrasing_beyond_the_seeds() {
             "fresh3" => (MIN_PRECISION_FRESH3, MIN_RECALL_FRESH3),
             "fresh4" => (MIN_PRECISION_FRESH4, MIN_RECALL_FRESH4),
             "fresh5" => (MIN_PRECISION_FRESH5, MIN_RECALL_FRESH5),
+            "fresh6" => (MIN_PRECISION_FRESH6, MIN_RECALL_FRESH6),
             other => panic!("unknown set {other}"),
         };
         let precision = ratio(sc.tp, sc.tp + sc.fp);
