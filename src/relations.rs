@@ -2996,8 +2996,9 @@ impl<'a> Sentence<'a> {
         let headline = || {
             let (first, last) = (group[0], group[group.len() - 1]);
             joints.iter().all(|&j| j == Joint::Comma)
-                && self.ext_start[first] == 0
-                && self.headline_gap(self.mention_words[last].end, trigger.start)
+                && ((self.ext_start[first] == 0
+                    && self.headline_gap(self.mention_words[last].end, trigger.start))
+                    || self.headline_sentence())
                 && group.iter().all(|&j| self.kind(j) == self.kind(first))
                 && group[1..]
                     .iter()
@@ -3027,6 +3028,25 @@ impl<'a> Sentence<'a> {
         }
         group.truncate(kept);
         group
+    }
+
+    /// Whether the sentence is a headline: at most 14 words and no full stop, question or
+    /// exclamation mark after its last word ("U.S. urges Japan, South Korea to mend ties",
+    /// "No deal: Japan, South Korea talks end without agreement"), where a comma joins a list.
+    fn headline_sentence(&self) -> bool {
+        let Some(last) = self.words.last() else {
+            return false;
+        };
+        if self.words.len() > 14 {
+            return false;
+        }
+        let rest = &self.text[last.span.end..];
+        let tail = rest.split('\n').next().unwrap_or("");
+        !tail
+            .trim_start_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | ')' | ']' | '\u{201d}' | '\u{2019}')
+            })
+            .starts_with(['.', '!', '?', ';', ','])
     }
 
     /// Whether the words from `from` to the trigger at `to` let a headline's comma list reach

@@ -1875,3 +1875,38 @@ fn fresh5_causes_goods_named_inside_trips_for_talks_joint_flights_and_second_ver
         ),
     ]);
 }
+
+#[test]
+fn fresh6_causes_headline_lists_protests_and_barbs() {
+    check(&[
+        // In a headline a comma joins a list, wherever it stands.
+        (
+            "Washington urges Tokyo, Seoul to talk",
+            &[
+                ("us", "pressures", "jp", false, "asserted", false),
+                ("us", "pressures", "kr", false, "asserted", false),
+            ],
+        ),
+        (
+            "No deal: Japan, South Korea talks end",
+            &[("jp", "meets", "kr", false, "asserted", false)],
+        ),
+        // In a sentence that ends with a full stop it is an apposition.
+        (
+            "Washington urged Tokyo, Seoul's neighbour, to talk.",
+            &[("us", "pressures", "jp", false, "asserted", false)],
+        ),
+        (
+            "Japan protests South Korean lawmakers' visit",
+            &[("jp", "criticises", "kr", false, "asserted", false)],
+        ),
+        (
+            "Seoul lodges protest over Japan's claim",
+            &[("kr", "criticises", "jp", false, "asserted", false)],
+        ),
+        (
+            "Tokyo, Seoul trade barbs over map",
+            &[("jp", "disputes_with", "kr", false, "asserted", false)],
+        ),
+    ]);
+}
