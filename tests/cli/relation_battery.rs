@@ -16,7 +16,7 @@
 //! sentence often refers back ("the two leaders", "it reversed course", "He urged"),
 //! written and committed the same way, then fixed by cause; and "fresh6" headlines (29: 24
 //! stating 25 relations, 5 stating none), with their commas for "and", dropped articles and
-//! "to" for the future, written and committed the same way.
+//! "to" for the future, written and committed the same way, then fixed by cause.
 //!
 //! `tests/data/relations_battery.jsonl` holds single sentences in wire-service style about the
 //! default dictionary's entities, one a line as a corpus record (`kgraph build` reads the file
@@ -75,10 +75,12 @@ const MIN_RECALL_FRESH4: f64 = 0.8;
 /// fixed (1.000, 23/23, and 1.000, 23/23), and the floors follow that, less 0.05.
 const MIN_PRECISION_FRESH5: f64 = 0.95;
 const MIN_RECALL_FRESH5: f64 = 0.95;
-/// The fresh6 set's floors, set before the rules first read it: the targets for
-/// unseen text.
-const MIN_PRECISION_FRESH6: f64 = 0.75;
-const MIN_RECALL_FRESH6: f64 = 0.5;
+/// The fresh6 set's floors. Its first run, before any rule was changed for it, gave
+/// precision 1.000 (20/20) and recall 0.800 (20/25), all 5 relation-free headlines giving
+/// none: the honest estimate for headlines. The general causes of its misses were then fixed
+/// (1.000, 25/25, and 1.000, 25/25), and the floors follow that, less 0.05.
+const MIN_PRECISION_FRESH6: f64 = 0.95;
+const MIN_RECALL_FRESH6: f64 = 0.95;
 
 /// subject, relation, object, negated
 type Key = (String, String, String, bool);
@@ -89,8 +91,7 @@ struct Case {
     id: String,
     /// "tuning" (the first sentences, read while the rules were extended), "held-out"
     /// (written afterwards, later tuned on), "fresh" (written next, later tuned on) or
-    /// "fresh2", "fresh3", "fresh4" or "fresh5" (each written next, later tuned on) or
-    /// "fresh6" (written last).
+    /// "fresh2" to "fresh6" (each written next, later tuned on).
     set: String,
     text: String,
     date: Option<String>,
