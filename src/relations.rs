@@ -2998,7 +2998,7 @@ impl<'a> Sentence<'a> {
             joints.iter().all(|&j| j == Joint::Comma)
                 && ((self.ext_start[first] == 0
                     && self.headline_gap(self.mention_words[last].end, trigger.start))
-                    || self.headline_sentence())
+                    || (self.headline_sentence() && !self.comma_soon_after(last)))
                 && group.iter().all(|&j| self.kind(j) == self.kind(first))
                 && group[1..]
                     .iter()
@@ -3028,6 +3028,20 @@ impl<'a> Sentence<'a> {
         }
         group.truncate(kept);
         group
+    }
+
+    /// Whether a comma follows mention `k` within its next three words: an apposition
+    /// closes there ("South Korea, Japan's neighbour, agreed").
+    fn comma_soon_after(&self, k: usize) -> bool {
+        let end = self.ms[k].end;
+        let upto = (self.mention_words[k].end + 3).min(self.words.len());
+        let stop = match upto.checked_sub(1) {
+            Some(i) if upto > self.mention_words[k].end => self.words[i].span.end,
+            _ => end,
+        };
+        self.text
+            .get(end..stop.max(end))
+            .is_some_and(|gap| gap.contains(','))
     }
 
     /// Whether the sentence is a headline: at most 14 words and no full stop, question or

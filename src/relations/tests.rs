@@ -1891,6 +1891,11 @@ fn fresh6_causes_headline_lists_protests_and_barbs() {
             "No deal: Japan, South Korea talks end",
             &[("jp", "meets", "kr", false, "asserted", false)],
         ),
+        // A comma soon after the last one closes an apposition, headline or not.
+        (
+            "Washington urges Tokyo, Seoul's neighbour, to talk",
+            &[("us", "pressures", "jp", false, "asserted", false)],
+        ),
         // In a sentence that ends with a full stop it is an apposition.
         (
             "Washington urged Tokyo, Seoul's neighbour, to talk.",
