@@ -2662,9 +2662,7 @@ impl<'a> Sentence<'a> {
             if PASSIVE_AUXILIARIES.contains(&a) {
                 return Some(by);
             }
-            if !(matches!(a, "not" | "never" | "also" | "already")
-                || (a.len() >= 5 && a.ends_with("ly") && !NOT_ADVERBS.contains(&a)))
-            {
+            if !(matches!(a, "not" | "never" | "also" | "already") || looks_adverb(a)) {
                 return None;
             }
         }
@@ -2777,7 +2775,7 @@ impl<'a> Sentence<'a> {
             if !(matches!(
                 w,
                 "has" | "have" | "had" | "also" | "then" | "later" | "again" | "subsequently"
-            ) || (w.len() >= 5 && w.ends_with("ly") && !NOT_ADVERBS.contains(&w)))
+            ) || looks_adverb(w))
             {
                 return None;
             }
@@ -3218,9 +3216,7 @@ impl<'a> Sentence<'a> {
             && (matches!(
                 self.word(j - 1),
                 "has" | "have" | "had" | "also" | "then" | "later" | "never" | "not" | "did"
-            ) || (self.word(j - 1).len() >= 5
-                && self.word(j - 1).ends_with("ly")
-                && !NOT_ADVERBS.contains(&self.word(j - 1))))
+            ) || looks_adverb(self.word(j - 1)))
         {
             j -= 1;
         }
@@ -3988,8 +3984,13 @@ const NOT_ADVERBS: &[&str] = &[
     "rally", "italy", "family", "supply", "apply", "reply", "july", "assembly", "anomaly",
 ];
 
+/// Whether a word looks like an adverb in -ly ("quietly", "formally"), not "Italy" or "July".
+fn looks_adverb(w: &str) -> bool {
+    w.len() >= 5 && w.ends_with("ly") && !NOT_ADVERBS.contains(&w)
+}
+
 fn transparent(w: &str) -> bool {
-    TRANSPARENT.contains(&w) || (w.len() >= 5 && w.ends_with("ly") && !NOT_ADVERBS.contains(&w))
+    TRANSPARENT.contains(&w) || looks_adverb(w)
 }
 
 /// Verbs of belief: "would" after them is a guess, not a plan.
